@@ -58,6 +58,7 @@ struct finding *finding_new(struct finding_list *l, const struct check_def *chec
 	f->symptom_code = check->symptom_code;
 	f->symptom_text = check->symptom_text;
 	f->fix = check->fix;
+	f->refs = check->refs;
 	f->evidence = cJSON_CreateObject();
 	if (!f->evidence)
 		BUG("out of memory");

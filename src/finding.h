@@ -48,6 +48,7 @@ struct finding {
 	struct hop *path; size_t nr_path, alloc_path;
 	cJSON *evidence;             /* object, owned; never NULL after finding_new */
 	const struct fix_def *fix;   /* static */
+	const char *const *refs;     /* static, NULL-terminated; defaults to check->refs */
 	char *fix_note;              /* optional: why this fix (e.g. where a loop is broken) */
 };
 

@@ -1,0 +1,69 @@
+/*
+ * common.c - helpers shared by the checks: which snapshot sections a provider
+ * must deliver, "not evaluated" gaps, and path hops for edges.
+ */
+#include "checks.h"
+#include "util.h"
+
+#include <string.h>
+
+/* sections each known provider delivers; other providers (hand-written
+ * snapshots) are judged only on what they contain */
+static const struct {
+	const char *provider;
+	const char *sections[8];
+} expected[] = {
+	{ "m365", { "forwards", "auto_replies", "policy.send_from_alias", "policy.plus_addressing",
+		    "policy.outbound_forwarding", "policy.remote_domains", NULL } },
+	{ "gworkspace", { "forwards", "auto_replies", "send_as", "policy.auto_forwarding_ou", NULL } },
+};
+
+bool provider_expects(const struct snapshot *s, const char *section)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(expected); i++) {
+		if (strcmp(expected[i].provider, s->provider))
+			continue;
+		for (size_t j = 0; expected[i].sections[j]; j++)
+			if (!strcmp(expected[i].sections[j], section))
+				return true;
+	}
+	return false;
+}
+
+bool need_section(struct audit_ctx *ctx, const struct check_def *check,
+		  const struct snapshot *s, bool present, const char *section)
+{
+	if (present)
+		return true;
+	if (snapshot_area_failed(s, section, NULL))
+		finding_list_gap(ctx->out, check->id, s->tenant, "%s could not be read", section);
+	else if (provider_expects(s, section))
+		finding_list_gap(ctx->out, check->id, s->tenant, "the snapshot has no %s", section);
+	return false;
+}
+
+bool gap_on_errors(struct audit_ctx *ctx, const struct check_def *check,
+		   const struct snapshot *s, const char *area)
+{
+	bool any = false;
+	for (size_t i = 0; i < s->nr_errors; i++) {
+		const struct snapshot_error *e = &s->errors[i];
+		if (e->area && strcmp(e->area, area))
+			continue;
+		finding_list_gap(ctx->out, check->id, s->tenant, "%s could not be read: %s",
+				 e->object ? e->object : area, e->message ? e->message : "error");
+		any = true;
+	}
+	return any;
+}
+
+void add_edge_hop(const struct audit_ctx *ctx, struct finding *f, const struct route_edge *e)
+{
+	finding_add_hop(f, e->target, route_edge_via_name(e), route_edge_object(ctx->graph, e));
+}
+
+bool edge_leaves_tenant(const struct audit_ctx *ctx, const struct route_edge *e)
+{
+	uint16_t from = ctx->graph->nodes[e->from].tenant;
+	return route_domain_tenant(ctx->graph, e->target) != from;
+}

@@ -1,0 +1,227 @@
+/*
+ * forward_policy.c - does an external forward get out? The effective
+ * auto-forwarding controls of the forwarding tenant, shared by
+ * forward.blocked and forward.external-auth.
+ *
+ * Microsoft 365 (mailbox forwarding and inbox rules only; groups and
+ * transport rules are not automatic forwarding): the outbound spam policy
+ * that applies to the mailbox (custom policies by priority, lowest first,
+ * matched on users, groups or domains; else the default), where
+ * AutoForwardingMode Automatic means Off; then the remote domain that best
+ * matches the target domain. When any control blocks, the block wins
+ * (Microsoft: outbound-spam-policies-external-email-forwarding).
+ * Google Workspace (auto-forwarding and filters): the auto-forwarding policy
+ * of the user's OU, inherited from the nearest parent; no policy = allowed.
+ */
+#include "checks.h"
+#include "addr.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static bool list_has(const char *const *list, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (str_eq_nocase(list[i], s))
+			return true;
+	return false;
+}
+
+/* recipient_has_address - addr is r's primary address or one of its aliases */
+static bool recipient_has_address(const struct snapshot_recipient *r, const char *addr)
+{
+	return str_eq_nocase(r->address, addr) || list_has(r->aliases, r->nr_aliases, addr);
+}
+
+/* in_group - mailbox r is a direct member of the group called group in s */
+static bool in_group(const struct snapshot *s, const char *group, const struct snapshot_recipient *r)
+{
+	for (size_t i = 0; i < s->nr_recipients; i++) {
+		const struct snapshot_recipient *gr = &s->recipients[i];
+		if (gr->kind != RK_GROUP || !recipient_has_address(gr, group))
+			continue;
+		for (size_t m = 0; m < gr->nr_members; m++)
+			if (recipient_has_address(r, gr->members[m]))
+				return true;
+	}
+	return false;
+}
+
+static bool policy_applies(const struct snapshot *s, const struct outbound_policy *p,
+			   const struct snapshot_recipient *r)
+{
+	for (size_t i = 0; i < p->nr_users; i++)
+		if (recipient_has_address(r, p->users[i]))
+			return true;
+	for (size_t i = 0; i < p->nr_domains; i++)
+		if (str_eq_nocase(addr_domain(r->address), p->domains[i]))
+			return true;
+	for (size_t i = 0; i < p->nr_groups; i++)
+		if (in_group(s, p->groups[i], r))
+			return true;
+	return false;
+}
+
+/* effective_outbound_policy - the policy that governs mailbox r, or NULL */
+static const struct outbound_policy *effective_outbound_policy(const struct snapshot *s,
+							       const struct snapshot_recipient *r)
+{
+	const struct outbound_policy *best = NULL, *def = NULL;
+	for (size_t i = 0; i < s->policy.nr_outbound_forwarding; i++) {
+		const struct outbound_policy *p = &s->policy.outbound_forwarding[i];
+		if (p->is_default) {
+			def = p;
+			continue;
+		}
+		if (r && policy_applies(s, p, r) && (!best || p->priority < best->priority))
+			best = p;
+	}
+	return best ? best : def;
+}
+
+/* best_remote_domain - exact domain, then the longest "*.suffix", then "*" */
+static const struct remote_domain *best_remote_domain(const struct snapshot *s, const char *dom)
+{
+	const struct remote_domain *best = NULL;
+	size_t best_len = 0;
+	for (size_t i = 0; i < s->policy.nr_remote_domains; i++) {
+		const struct remote_domain *rd = &s->policy.remote_domains[i];
+		const char *pat = rd->domain;
+		if (str_eq_nocase(pat, dom))
+			return rd;
+		if (!strcmp(pat, "*")) {
+			if (!best)
+				best = rd;
+			continue;
+		}
+		if (starts_with(pat, "*.")) {
+			size_t pl = strlen(pat + 1), dl = strlen(dom);
+			if (dl > pl && !strcasecmp(dom + dl - pl, pat + 1) && pl > best_len) {
+				best = rd;
+				best_len = pl;
+			}
+		}
+	}
+	return best;
+}
+
+static void decide_m365(const struct audit_ctx *ctx, const struct snapshot *s,
+			const struct route_edge *e, struct forward_decision *d)
+{
+	const struct snapshot_recipient *r = ctx->graph->nodes[e->from].recipient;
+	static char buf[512]; /* one decision at a time; copied by the callers */
+
+	if (!s->policy.has_outbound_forwarding && !s->policy.has_remote_domains &&
+	    !provider_expects(s, "policy.outbound_forwarding")) {
+		d->verdict = FWD_ALLOWED;
+		d->control = "no auto-forwarding controls in this snapshot";
+		return;
+	}
+	if (!s->policy.has_outbound_forwarding) {
+		d->verdict = FWD_UNKNOWN;
+		d->missing = "policy.outbound_forwarding";
+		return;
+	}
+	const struct outbound_policy *p = effective_outbound_policy(s, r);
+	enum forwarding_mode mode = p ? p->mode : FWD_MODE_AUTOMATIC;
+	d->control_kind = "outbound-policy";
+	d->policy_name = p ? p->name : "Default";
+	if (mode != FWD_MODE_ON) {
+		snprintf(buf, sizeof(buf), "outbound spam policy '%s' (AutoForwardingMode %s%s)",
+			 d->policy_name, forwarding_mode_name(mode),
+			 mode == FWD_MODE_AUTOMATIC ? ", which now means Off" : "");
+		d->verdict = FWD_BLOCKED;
+		d->control = buf;
+		return;
+	}
+	if (!s->policy.has_remote_domains) {
+		d->verdict = FWD_UNKNOWN;
+		d->missing = "policy.remote_domains";
+		return;
+	}
+	const struct remote_domain *rd = best_remote_domain(s, addr_domain(e->target));
+	if (rd && !rd->auto_forward) {
+		snprintf(buf, sizeof(buf), "remote domain '%s' (AutoForwardEnabled false)", rd->domain);
+		d->verdict = FWD_BLOCKED;
+		d->control = buf;
+		d->control_kind = "remote-domain";
+		d->policy_name = rd->domain;
+		return;
+	}
+	snprintf(buf, sizeof(buf), "outbound spam policy '%s' (AutoForwardingMode on)", d->policy_name);
+	d->verdict = FWD_ALLOWED;
+	d->control = buf;
+}
+
+/* ou_policy - the auto-forwarding entry governing org unit ou (nearest parent), or NULL */
+static const struct ou_forwarding *ou_policy(const struct snapshot *s, const char *ou)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s", ou && *ou ? ou : "/");
+	for (;;) {
+		for (size_t i = 0; i < s->policy.nr_auto_forwarding_ou; i++)
+			if (!strcmp(s->policy.auto_forwarding_ou[i].org_unit, path))
+				return &s->policy.auto_forwarding_ou[i];
+		if (!strcmp(path, "/"))
+			return NULL;
+		char *slash = strrchr(path, '/');
+		if (!slash)
+			return NULL;
+		if (slash == path)
+			path[1] = '\0';
+		else
+			*slash = '\0';
+	}
+}
+
+static void decide_gws(const struct audit_ctx *ctx, const struct snapshot *s,
+		       const struct route_edge *e, struct forward_decision *d)
+{
+	const struct snapshot_recipient *r = ctx->graph->nodes[e->from].recipient;
+	static char buf[512];
+	if (!s->policy.has_auto_forwarding_ou) {
+		if (provider_expects(s, "policy.auto_forwarding_ou") ||
+		    snapshot_area_failed(s, "policy.auto_forwarding_ou", NULL)) {
+			d->verdict = FWD_UNKNOWN;
+			d->missing = "policy.auto_forwarding_ou";
+		} else {
+			d->verdict = FWD_ALLOWED;
+			d->control = "no OU policy in this snapshot";
+		}
+		return;
+	}
+	const struct ou_forwarding *p = ou_policy(s, r ? r->org_unit : NULL);
+	d->control_kind = "ou-policy";
+	d->policy_name = p ? p->org_unit : "/";
+	if (p && !p->enabled) {
+		snprintf(buf, sizeof(buf), "the auto-forwarding policy of OU '%s' (off)", p->org_unit);
+		d->verdict = FWD_BLOCKED;
+	} else {
+		snprintf(buf, sizeof(buf), "the auto-forwarding policy of OU '%s' (%s)",
+			 d->policy_name, p ? "on" : "not set: allowed by default");
+		d->verdict = FWD_ALLOWED;
+	}
+	d->control = buf;
+}
+
+void forward_decide(const struct audit_ctx *ctx, const struct snapshot *s,
+		    const struct route_edge *e, struct forward_decision *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->verdict = FWD_NOT_AUTOMATIC;
+	if (e->via == EDGE_GROUP)
+		return;
+	switch (e->fwd->via) {
+	case VIA_MAILBOX:
+	case VIA_INBOX_RULE:
+		decide_m365(ctx, s, e, d);
+		break;
+	case VIA_GMAIL_AUTOFORWARD:
+	case VIA_GMAIL_FILTER:
+		decide_gws(ctx, s, e, d);
+		break;
+	default:
+		break;
+	}
+}

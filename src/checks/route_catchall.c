@@ -1,0 +1,105 @@
+/*
+ * route_catchall.c - route.catchall-shadow: a catch-all that takes mail meant
+ * for explicit addresses (an unconditional domain redirect), and, as a
+ * low-key risk note, catch-alls that accept mail for any unknown address.
+ */
+#include "checks.h"
+#include "addr.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SHADOW_SAMPLE 5
+
+static void report_all_scope(struct audit_ctx *ctx, const struct snapshot *s,
+			     const struct catch_all *c)
+{
+	cJSON *sample = cJSON_CreateArray();
+	size_t count = 0;
+	const char *first = NULL;
+	for (size_t i = 0; i < s->nr_recipients; i++) {
+		const struct snapshot_recipient *r = &s->recipients[i];
+		const char *addrs_one[1] = { r->address };
+		for (size_t k = 0; k < 1 + r->nr_aliases; k++) {
+			const char *a = k ? r->aliases[k - 1] : addrs_one[0];
+			if (!str_eq_nocase(addr_domain(a), c->domain) || str_eq_nocase(a, c->target))
+				continue;
+			if (!first)
+				first = a;
+			if (count++ < SHADOW_SAMPLE)
+				cJSON_AddItemToArray(sample, cJSON_CreateString(a));
+		}
+	}
+	if (!count) {
+		cJSON_Delete(sample);
+		return;
+	}
+	const char *subject = c->name && *c->name ? c->name : c->domain;
+	struct finding *f = finding_new(ctx->out, &check_route_catchall_shadow, s->tenant,
+					s->provider, subject,
+					"catch-all '%s' sends all mail for %s to %s, including %zu "
+					"explicit address%s", subject, c->domain,
+					c->target ? c->target : "?", count, count == 1 ? "" : "es");
+	finding_add_hop(f, first, "start", NULL);
+	finding_add_hop(f, c->target ? c->target : "?", "catch-all", subject);
+	cJSON_AddStringToObject(f->evidence, "domain", c->domain);
+	cJSON_AddStringToObject(f->evidence, "scope", catch_all_scope_name(c->scope));
+	if (c->source)
+		cJSON_AddStringToObject(f->evidence, "source", c->source);
+	cJSON_AddNumberToObject(f->evidence, "shadowed", (double)count);
+	cJSON_AddItemToObject(f->evidence, "shadowed_sample", sample);
+	finding_set_id(f, c->domain);
+}
+
+static void report_unknown_only(struct audit_ctx *ctx, const struct snapshot *s,
+				const struct catch_all *c)
+{
+	const char *subject = c->name && *c->name ? c->name : c->domain;
+	struct finding *f = finding_new(ctx->out, &check_route_catchall_shadow, s->tenant,
+					s->provider, subject,
+					"catch-all '%s' accepts mail for any unknown address in %s "
+					"(typos never bounce; spam and backscatter land in %s)",
+					subject, c->domain, c->target ? c->target : "?");
+	f->severity = SEV_INFO;
+	f->symptom_code = NULL;
+	f->symptom_text = "mistyped addresses are accepted silently instead of bouncing";
+	char *any = xstrfmt("*@%s", c->domain);
+	finding_add_hop(f, any, "start", NULL);
+	free(any);
+	finding_add_hop(f, c->target ? c->target : "?", "catch-all", subject);
+	cJSON_AddStringToObject(f->evidence, "domain", c->domain);
+	cJSON_AddStringToObject(f->evidence, "scope", catch_all_scope_name(c->scope));
+	finding_set_id(f, c->domain);
+}
+
+static void run(struct audit_ctx *ctx)
+{
+	for (size_t t = 0; t < ctx->nr_snapshots; t++) {
+		const struct snapshot *s = ctx->snapshots[t];
+		if (!need_section(ctx, &check_route_catchall_shadow, s, s->policy.has_catch_all,
+				  "policy.catch_all"))
+			continue;
+		for (size_t i = 0; i < s->policy.nr_catch_all; i++) {
+			const struct catch_all *c = &s->policy.catch_all[i];
+			if (c->scope == CATCHALL_ALL)
+				report_all_scope(ctx, s, c);
+			else
+				report_unknown_only(ctx, s, c);
+		}
+	}
+}
+
+const struct check_def check_route_catchall_shadow = {
+	.id = "route.catchall-shadow",
+	.title = "Catch-all shadows explicit addresses",
+	.finds = "a catch-all (e.g. an unconditional domain redirect rule) that wins over "
+		 "explicit aliases; unknown-only catch-alls are noted as a risk (info)",
+	.severity = SEV_HIGH,
+	.symptom_code = NULL,
+	.symptom_text = "mail reaches the wrong inbox",
+	.evidence = "catch-alls of scope 'all' in a domain with explicit recipients",
+	.fix = &fix_catchall_scope,
+	.refs = refs_none,
+	.run = run,
+};
