@@ -9,6 +9,11 @@
 static const struct report_format formats[] = {
 	{ "text", report_write_text },
 	{ "json", report_write_json },
+	{ "csv", report_write_csv },
+	{ "html", report_write_html },
+	{ "md", report_write_md },
+	{ "sarif", report_write_sarif },
+	{ "junit", report_write_junit },
 };
 
 const struct report_format *report_format_find(const char *name)
@@ -21,5 +26,5 @@ const struct report_format *report_format_find(const char *name)
 
 const char *report_format_names(void)
 {
-	return "text, json";
+	return "text, json, csv, html, md, sarif, junit";
 }

@@ -36,6 +36,17 @@ int report_write_text(FILE *out, const struct audit_result *res,
 		      const struct report_options *opt, char **err);
 int report_write_json(FILE *out, const struct audit_result *res,
 		      const struct report_options *opt, char **err);
+/* issue 5 writers: html (self-contained), csv (RFC 4180), md, sarif 2.1.0, junit */
+int report_write_html(FILE *out, const struct audit_result *res,
+		      const struct report_options *opt, char **err);
+int report_write_csv(FILE *out, const struct audit_result *res,
+		     const struct report_options *opt, char **err);
+int report_write_md(FILE *out, const struct audit_result *res,
+		    const struct report_options *opt, char **err);
+int report_write_sarif(FILE *out, const struct audit_result *res,
+		       const struct report_options *opt, char **err);
+int report_write_junit(FILE *out, const struct audit_result *res,
+		       const struct report_options *opt, char **err);
 /* report_findings_json - the findings document (schema aliasaudit.findings/1) */
 cJSON *report_findings_json(const struct audit_result *res);
 
