@@ -54,7 +54,8 @@ struct reader {
 	char *err;
 	bool seen_schema;
 	bool has_complete, complete;
-	bool seen_errors;
+	char *pool;             /* string pool: see pool_alloc */
+	size_t pool_left;
 };
 
 /* growable array of converted elements, copied into the arena when done */
@@ -384,7 +385,67 @@ static cJSON *parse_value(struct reader *rd, const char *p, const char **next)
 	return NULL;
 }
 
+/* ---- arena copies ------------------------------------------------------- */
+
+#define POOL_CHUNK 65536
+
+/* pool_alloc - n bytes (align: 1 or 8) from the reader's string pool inside the
+ * arena: strings are packed end to end instead of each rounded up to 16 */
+static void *pool_alloc(struct reader *rd, size_t n, size_t align)
+{
+	size_t pad = (align - ((uintptr_t)rd->pool & (align - 1))) & (align - 1);
+	if (n + pad > rd->pool_left) {
+		if (n > POOL_CHUNK / 4)
+			return arena_alloc(&rd->s->arena, n);
+		rd->pool = arena_alloc(&rd->s->arena, POOL_CHUNK);
+		rd->pool_left = POOL_CHUNK;
+		pad = 0;
+	}
+	char *p = rd->pool + pad;
+	rd->pool = p + n;
+	rd->pool_left -= n + pad;
+	return p;
+}
+
+/* pool_strdup - a copy of s (n bytes) in the pool */
+static const char *pool_strdup(struct reader *rd, const char *s, size_t n)
+{
+	char *p = pool_alloc(rd, n + 1, 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
 /* ---- typed getters ------------------------------------------------------ */
+
+#define MAX_FIELDS 12
+
+/* fields - the known members of one object, looked up in a single pass */
+struct fields {
+	const char *const *names;
+	const cJSON *v[MAX_FIELDS];
+};
+
+/* fields_collect - find each of names[] in o (the first of duplicates wins) */
+static void fields_collect(struct fields *f, const cJSON *o, const char *const *names, size_t n)
+{
+	f->names = names;
+	memset(f->v, 0, sizeof(f->v));
+	for (const cJSON *c = o->child; c; c = c->next) {
+		const char *k = c->string;
+		for (size_t i = 0; k && i < n; i++)
+			if (k[0] == names[i][0] && !f->v[i] && !strcmp(k, names[i])) {
+				f->v[i] = c;
+				break;
+			}
+	}
+}
+
+/* field - member i, NULL when absent or JSON null */
+static const cJSON *field(const struct fields *f, int i)
+{
+	return cJSON_IsNull(f->v[i]) ? NULL : f->v[i];
+}
 
 /* member - obj[key]; a JSON null counts as absent */
 static const cJSON *member(const cJSON *obj, const char *key)
@@ -393,9 +454,10 @@ static const cJSON *member(const cJSON *obj, const char *key)
 	return cJSON_IsNull(v) ? NULL : v;
 }
 
-/* check_str - type, emptiness, control characters and length of a string value */
+/* check_str - type, emptiness, control characters and length of a string
+ * value; *len is set to its length */
 static int check_str(struct reader *rd, const struct jpath *p, const cJSON *v,
-		     int flags, size_t cap)
+		     int flags, size_t cap, size_t *len)
 {
 	if (!cJSON_IsString(v) || !v->valuestring)
 		return fail_path(rd, p, "want a string, got %s", type_name(v));
@@ -412,30 +474,32 @@ static int check_str(struct reader *rd, const struct jpath *p, const cJSON *v,
 				return fail_path(rd, p, "control character 0x%02x at byte %zu", c, i);
 		}
 	}
+	*len = n;
 	return 0;
 }
 
-/* get_str - obj.key as an arena string (NULL when absent and optional) */
-static int get_str(struct reader *rd, const struct jpath *up, const cJSON *obj,
-		   const char *key, int flags, size_t cap, const char **out)
+/* get_str - member i as a pooled string (NULL when absent and optional) */
+static int get_str(struct reader *rd, const struct jpath *up, const struct fields *f,
+		   int i, int flags, size_t cap, const char **out)
 {
-	struct jpath p = { up, key, -1 };
-	const cJSON *v = member(obj, key);
+	struct jpath p = { up, f->names[i], -1 };
+	const cJSON *v = field(f, i);
+	size_t n;
 	*out = NULL;
 	if (!v)
 		return (flags & F_REQ) ? fail_path(rd, &p, "missing") : 0;
-	if (check_str(rd, &p, v, flags, cap))
+	if (check_str(rd, &p, v, flags, cap, &n))
 		return -1;
-	*out = arena_strdup(&rd->s->arena, v->valuestring);
+	*out = pool_strdup(rd, v->valuestring, n);
 	return 0;
 }
 
-/* get_bool - obj.key as a bool; def when absent (or an error if required) */
-static int get_bool(struct reader *rd, const struct jpath *up, const cJSON *obj,
-		    const char *key, int flags, bool def, bool *out)
+/* get_bool - member i as a bool; def when absent (or an error if required) */
+static int get_bool(struct reader *rd, const struct jpath *up, const struct fields *f,
+		    int i, int flags, bool def, bool *out)
 {
-	struct jpath p = { up, key, -1 };
-	const cJSON *v = member(obj, key);
+	struct jpath p = { up, f->names[i], -1 };
+	const cJSON *v = field(f, i);
 	*out = def;
 	if (!v)
 		return (flags & F_REQ) ? fail_path(rd, &p, "missing") : 0;
@@ -445,26 +509,26 @@ static int get_bool(struct reader *rd, const struct jpath *up, const cJSON *obj,
 	return 0;
 }
 
-/* get_tri - obj.key as a tristate; TRI_UNSET when absent */
-static int get_tri(struct reader *rd, const struct jpath *up, const cJSON *obj,
-		   const char *key, enum tristate *out)
+/* get_tri - member i as a tristate; TRI_UNSET when absent */
+static int get_tri(struct reader *rd, const struct jpath *up, const struct fields *f,
+		   int i, enum tristate *out)
 {
 	bool b;
 	*out = TRI_UNSET;
-	if (!member(obj, key))
+	if (!field(f, i))
 		return 0;
-	if (get_bool(rd, up, obj, key, 0, false, &b))
+	if (get_bool(rd, up, f, i, 0, false, &b))
 		return -1;
 	*out = b ? TRI_TRUE : TRI_FALSE;
 	return 0;
 }
 
-/* get_long - obj.key as an integer (exact in a double); def when absent */
-static int get_long(struct reader *rd, const struct jpath *up, const cJSON *obj,
-		    const char *key, long def, long *out)
+/* get_long - member i as an integer (exact in a double); def when absent */
+static int get_long(struct reader *rd, const struct jpath *up, const struct fields *f,
+		    int i, long def, long *out)
 {
-	struct jpath p = { up, key, -1 };
-	const cJSON *v = member(obj, key);
+	struct jpath p = { up, f->names[i], -1 };
+	const cJSON *v = field(f, i);
 	*out = def;
 	if (!v)
 		return 0;
@@ -477,13 +541,13 @@ static int get_long(struct reader *rd, const struct jpath *up, const cJSON *obj,
 	return 0;
 }
 
-/* get_enum - obj.key through a *_parse function; names() lists the values */
-static int get_enum(struct reader *rd, const struct jpath *up, const cJSON *obj,
-		    const char *key, int flags, int def, int (*parse)(const char *),
+/* get_enum - member i through a *_parse function; name() lists the values */
+static int get_enum(struct reader *rd, const struct jpath *up, const struct fields *f,
+		    int i, int flags, int def, int (*parse)(const char *),
 		    const char *(*name)(int), int *out)
 {
-	struct jpath p = { up, key, -1 };
-	const cJSON *v = member(obj, key);
+	struct jpath p = { up, f->names[i], -1 };
+	const cJSON *v = field(f, i);
 	*out = def;
 	if (!v)
 		return (flags & F_REQ) ? fail_path(rd, &p, "missing") : 0;
@@ -498,47 +562,53 @@ static int get_enum(struct reader *rd, const struct jpath *up, const cJSON *obj,
 	strbuf_puts(&sb, "unknown value \"");
 	put_quoted(&sb, v->valuestring, strlen(v->valuestring), QUOTE_MAX);
 	strbuf_puts(&sb, "\" (want ");
-	for (int i = 0; strcmp(name(i), "?"); i++)
-		strbuf_putf(&sb, "%s%s", i ? ", " : "", name(i));
+	for (int k = 0; strcmp(name(k), "?"); k++)
+		strbuf_putf(&sb, "%s%s", k ? ", " : "", name(k));
 	strbuf_puts(&sb, ")");
 	fail_path(rd, &p, "%s", sb.buf);
 	strbuf_release(&sb);
 	return -1;
 }
 
-/* get_str_array - obj.key as an arena array of strings (empty when absent) */
-static int get_str_array(struct reader *rd, const struct jpath *up, const cJSON *obj,
-			 const char *key, int flags, size_t cap,
-			 const char ***out, size_t *nr)
+/* get_str_array - member i as a pooled array of strings (empty when absent) */
+static int get_str_array(struct reader *rd, const struct jpath *up, const struct fields *f,
+			 int i, int flags, size_t cap, const char ***out, size_t *nr)
 {
-	struct jpath p = { up, key, -1 };
-	const cJSON *v = member(obj, key), *it;
-	size_t n = 0;
+	struct jpath p = { up, f->names[i], -1 };
+	const cJSON *v = field(f, i), *it;
+	size_t n = 0, len;
 	*out = NULL;
 	*nr = 0;
 	if (!v)
 		return (flags & F_REQ) ? fail_path(rd, &p, "missing") : 0;
 	if (!cJSON_IsArray(v))
 		return fail_path(rd, &p, "want an array, got %s", type_name(v));
-	n = (size_t)cJSON_GetArraySize(v);
-	const char **arr = n ? arena_alloc(&rd->s->arena, n * sizeof(*arr)) : NULL;
+	for (it = v->child; it; it = it->next)
+		n++;
+	const char **arr = n ? pool_alloc(rd, n * sizeof(*arr), sizeof(void *)) : NULL;
 	n = 0;
-	cJSON_ArrayForEach(it, v) {
+	for (it = v->child; it; it = it->next) {
 		struct jpath ip = { &p, NULL, (long)n };
-		if (check_str(rd, &ip, it, flags & ~F_REQ, cap))
+		if (check_str(rd, &ip, it, flags & ~F_REQ, cap, &len))
 			return -1;
-		arr[n++] = arena_strdup(&rd->s->arena, it->valuestring);
+		arr[n++] = pool_strdup(rd, it->valuestring, len);
 	}
 	*out = arr;
 	*nr = n;
 	return 0;
 }
 
-/* want_object - elements of every section are objects */
-static int want_object(struct reader *rd, const struct jpath *p, const cJSON *v)
+/* want_object - elements of every section are objects; collects their fields */
+static int want_object(struct reader *rd, const struct jpath *p, const cJSON *v,
+		       struct fields *f, const char *const *names, size_t n)
 {
-	return cJSON_IsObject(v) ? 0 : fail_path(rd, p, "want an object, got %s", type_name(v));
+	if (!cJSON_IsObject(v))
+		return fail_path(rd, p, "want an object, got %s", type_name(v));
+	fields_collect(f, v, names, n);
+	return 0;
 }
+
+#define WANT_OBJECT(rd, p, o, f, names) want_object(rd, p, o, f, names, ARRAY_SIZE(names))
 
 /* enum adapters: the name/parse tables take their own enum types */
 static const char *dt_name(int v) { return domain_type_name((enum domain_type)v); }
@@ -558,12 +628,14 @@ static const char *const error_areas[] = {
 /* conv_error - one errors[] entry */
 static int conv_error(struct reader *rd, const struct jpath *p, const cJSON *o, void *out)
 {
+	static const char *const names[] = { "object", "message", "area", "address" };
 	struct snapshot_error *e = out;
-	if (want_object(rd, p, o) ||
-	    get_str(rd, p, o, "object", F_REQ, TEXT_MAX_LEN, &e->object) ||
-	    get_str(rd, p, o, "message", F_REQ, TEXT_MAX_LEN, &e->message) ||
-	    get_str(rd, p, o, "area", 0, TEXT_MAX_LEN, &e->area) ||
-	    get_str(rd, p, o, "address", F_ADDR, ADDR_MAX_LEN, &e->address))
+	struct fields f;
+	if (WANT_OBJECT(rd, p, o, &f, names) ||
+	    get_str(rd, p, &f, 0, F_REQ, TEXT_MAX_LEN, &e->object) ||
+	    get_str(rd, p, &f, 1, F_REQ, TEXT_MAX_LEN, &e->message) ||
+	    get_str(rd, p, &f, 2, 0, TEXT_MAX_LEN, &e->area) ||
+	    get_str(rd, p, &f, 3, F_ADDR, ADDR_MAX_LEN, &e->address))
 		return -1;
 	if (e->area) {
 		for (size_t i = 0; i < ARRAY_SIZE(error_areas); i++)
@@ -585,12 +657,14 @@ static int conv_error(struct reader *rd, const struct jpath *p, const cJSON *o, 
 /* conv_domain - one domains[] entry */
 static int conv_domain(struct reader *rd, const struct jpath *p, const cJSON *o, void *out)
 {
+	static const char *const names[] = { "name", "type", "primary" };
 	struct snapshot_domain *d = out;
+	struct fields f;
 	int type;
-	if (want_object(rd, p, o) ||
-	    get_str(rd, p, o, "name", F_REQ | F_ADDR, DOMAIN_MAX_LEN, &d->name) ||
-	    get_enum(rd, p, o, "type", 0, DOM_AUTHORITATIVE, domain_type_parse, dt_name, &type) ||
-	    get_bool(rd, p, o, "primary", 0, false, &d->primary))
+	if (WANT_OBJECT(rd, p, o, &f, names) ||
+	    get_str(rd, p, &f, 0, F_REQ | F_ADDR, DOMAIN_MAX_LEN, &d->name) ||
+	    get_enum(rd, p, &f, 1, 0, DOM_AUTHORITATIVE, domain_type_parse, dt_name, &type) ||
+	    get_bool(rd, p, &f, 2, 0, false, &d->primary))
 		return -1;
 	d->type = (enum domain_type)type;
 	return 0;
@@ -599,41 +673,47 @@ static int conv_domain(struct reader *rd, const struct jpath *p, const cJSON *o,
 /* conv_recipient - one recipients[] entry */
 static int conv_recipient(struct reader *rd, const struct jpath *p, const cJSON *o, void *out)
 {
+	static const char *const names[] = { "address", "kind", "enabled", "has_mailbox",
+		"aliases", "members", "org_unit", "id", "name" };
 	struct snapshot_recipient *r = out;
+	struct fields f;
 	int kind;
-	if (want_object(rd, p, o) ||
-	    get_str(rd, p, o, "address", F_REQ | F_ADDR, ADDR_MAX_LEN, &r->address) ||
-	    get_enum(rd, p, o, "kind", F_REQ, 0, recipient_kind_parse, rk_name, &kind) ||
-	    get_tri(rd, p, o, "enabled", &r->enabled) ||
-	    get_tri(rd, p, o, "has_mailbox", &r->has_mailbox) ||
-	    get_str_array(rd, p, o, "aliases", F_ADDR, ADDR_MAX_LEN, &r->aliases, &r->nr_aliases) ||
-	    get_str_array(rd, p, o, "members", F_ADDR, ADDR_MAX_LEN, &r->members, &r->nr_members) ||
-	    get_str(rd, p, o, "org_unit", 0, TEXT_MAX_LEN, &r->org_unit) ||
-	    get_str(rd, p, o, "id", 0, TEXT_MAX_LEN, &r->id) ||
-	    get_str(rd, p, o, "name", 0, TEXT_MAX_LEN, &r->name))
+	if (WANT_OBJECT(rd, p, o, &f, names) ||
+	    get_str(rd, p, &f, 0, F_REQ | F_ADDR, ADDR_MAX_LEN, &r->address) ||
+	    get_enum(rd, p, &f, 1, F_REQ, 0, recipient_kind_parse, rk_name, &kind) ||
+	    get_tri(rd, p, &f, 2, &r->enabled) ||
+	    get_tri(rd, p, &f, 3, &r->has_mailbox) ||
+	    get_str_array(rd, p, &f, 4, F_ADDR, ADDR_MAX_LEN, &r->aliases, &r->nr_aliases) ||
+	    get_str_array(rd, p, &f, 5, F_ADDR, ADDR_MAX_LEN, &r->members, &r->nr_members) ||
+	    get_str(rd, p, &f, 6, 0, TEXT_MAX_LEN, &r->org_unit) ||
+	    get_str(rd, p, &f, 7, 0, TEXT_MAX_LEN, &r->id) ||
+	    get_str(rd, p, &f, 8, 0, TEXT_MAX_LEN, &r->name))
 		return -1;
 	r->kind = (enum recipient_kind)kind;
 	return 0;
 }
 
-/* conv_forward - one forwards[] entry; defaults depend on via */
+/* conv_forward - one forwards[] entry; the keep_copy default depends on via */
 static int conv_forward(struct reader *rd, const struct jpath *p, const cJSON *o, void *out)
 {
-	struct snapshot_forward *f = out;
+	static const char *const names[] = { "from", "to", "via", "keep_copy", "enabled",
+		"conditional", "name", "id" };
+	struct snapshot_forward *fw = out;
+	struct fields f;
 	int via;
-	if (want_object(rd, p, o) ||
-	    get_str(rd, p, o, "from", F_REQ | F_ADDR, ADDR_MAX_LEN, &f->from) ||
-	    get_str_array(rd, p, o, "to", F_REQ | F_ADDR, ADDR_MAX_LEN, &f->to, &f->nr_to) ||
-	    get_enum(rd, p, o, "via", F_REQ, 0, forward_via_parse, via_name, &via))
+	if (WANT_OBJECT(rd, p, o, &f, names) ||
+	    get_str(rd, p, &f, 0, F_REQ | F_ADDR, ADDR_MAX_LEN, &fw->from) ||
+	    get_str_array(rd, p, &f, 1, F_REQ | F_ADDR, ADDR_MAX_LEN, &fw->to, &fw->nr_to) ||
+	    get_enum(rd, p, &f, 2, F_REQ, 0, forward_via_parse, via_name, &via))
 		return -1;
-	f->via = (enum forward_via)via;
+	fw->via = (enum forward_via)via;
 	/* a rule or filter forwards a copy; mailbox-level and routing forwards replace delivery */
-	bool keep_def = f->via == VIA_INBOX_RULE || f->via == VIA_GMAIL_FILTER;
-	if (get_bool(rd, p, o, "keep_copy", 0, keep_def, &f->keep_copy) ||
-	    get_bool(rd, p, o, "enabled", 0, true, &f->enabled) ||
-	    get_bool(rd, p, o, "conditional", 0, false, &f->conditional) ||
-	    get_str(rd, p, o, "name", 0, TEXT_MAX_LEN, &f->name) ||
-	    get_str(rd, p, o, "id", 0, TEXT_MAX_LEN, &f->id))
+	bool keep_def = fw->via == VIA_INBOX_RULE || fw->via == VIA_GMAIL_FILTER;
+	if (get_bool(rd, p, &f, 3, 0, keep_def, &fw->keep_copy) ||
+	    get_bool(rd, p, &f, 4, 0, true, &fw->enabled) ||
+	    get_bool(rd, p, &f, 5, 0, false, &fw->conditional) ||
+	    get_str(rd, p, &f, 6, 0, TEXT_MAX_LEN, &fw->name) ||
+	    get_str(rd, p, &f, 7, 0, TEXT_MAX_LEN, &fw->id))
 		return -1;
 	return 0;
 }
@@ -641,11 +721,13 @@ static int conv_forward(struct reader *rd, const struct jpath *p, const cJSON *o
 /* conv_auto_reply - one auto_replies[] entry */
 static int conv_auto_reply(struct reader *rd, const struct jpath *p, const cJSON *o, void *out)
 {
+	static const char *const names[] = { "address", "enabled", "external" };
 	struct snapshot_auto_reply *a = out;
-	if (want_object(rd, p, o) ||
-	    get_str(rd, p, o, "address", F_REQ | F_ADDR, ADDR_MAX_LEN, &a->address) ||
-	    get_bool(rd, p, o, "enabled", F_REQ, false, &a->enabled) ||
-	    get_tri(rd, p, o, "external", &a->external))
+	struct fields f;
+	if (WANT_OBJECT(rd, p, o, &f, names) ||
+	    get_str(rd, p, &f, 0, F_REQ | F_ADDR, ADDR_MAX_LEN, &a->address) ||
+	    get_bool(rd, p, &f, 1, F_REQ, false, &a->enabled) ||
+	    get_tri(rd, p, &f, 2, &a->external))
 		return -1;
 	return 0;
 }
@@ -653,13 +735,16 @@ static int conv_auto_reply(struct reader *rd, const struct jpath *p, const cJSON
 /* conv_send_as - one send_as[] entry */
 static int conv_send_as(struct reader *rd, const struct jpath *p, const cJSON *o, void *out)
 {
+	static const char *const names[] = { "owner", "address", "treat_as_alias", "verified",
+		"primary" };
 	struct snapshot_send_as *a = out;
-	if (want_object(rd, p, o) ||
-	    get_str(rd, p, o, "owner", F_REQ | F_ADDR, ADDR_MAX_LEN, &a->owner) ||
-	    get_str(rd, p, o, "address", F_REQ | F_ADDR, ADDR_MAX_LEN, &a->address) ||
-	    get_tri(rd, p, o, "treat_as_alias", &a->treat_as_alias) ||
-	    get_tri(rd, p, o, "verified", &a->verified) ||
-	    get_bool(rd, p, o, "primary", 0, false, &a->primary))
+	struct fields f;
+	if (WANT_OBJECT(rd, p, o, &f, names) ||
+	    get_str(rd, p, &f, 0, F_REQ | F_ADDR, ADDR_MAX_LEN, &a->owner) ||
+	    get_str(rd, p, &f, 1, F_REQ | F_ADDR, ADDR_MAX_LEN, &a->address) ||
+	    get_tri(rd, p, &f, 2, &a->treat_as_alias) ||
+	    get_tri(rd, p, &f, 3, &a->verified) ||
+	    get_bool(rd, p, &f, 4, 0, false, &a->primary))
 		return -1;
 	return 0;
 }
@@ -667,16 +752,19 @@ static int conv_send_as(struct reader *rd, const struct jpath *p, const cJSON *o
 /* conv_outbound - one policy.outbound_forwarding[] entry */
 static int conv_outbound(struct reader *rd, const struct jpath *p, const cJSON *o, void *out)
 {
+	static const char *const names[] = { "name", "mode", "default", "priority", "users",
+		"groups", "domains" };
 	struct outbound_policy *op = out;
+	struct fields f;
 	int mode;
-	if (want_object(rd, p, o) ||
-	    get_str(rd, p, o, "name", F_REQ, TEXT_MAX_LEN, &op->name) ||
-	    get_enum(rd, p, o, "mode", F_REQ, 0, forwarding_mode_parse, mode_name, &mode) ||
-	    get_bool(rd, p, o, "default", 0, false, &op->is_default) ||
-	    get_long(rd, p, o, "priority", 0, &op->priority) ||
-	    get_str_array(rd, p, o, "users", F_ADDR, ADDR_MAX_LEN, &op->users, &op->nr_users) ||
-	    get_str_array(rd, p, o, "groups", F_ADDR, ADDR_MAX_LEN, &op->groups, &op->nr_groups) ||
-	    get_str_array(rd, p, o, "domains", F_ADDR, DOMAIN_MAX_LEN, &op->domains, &op->nr_domains))
+	if (WANT_OBJECT(rd, p, o, &f, names) ||
+	    get_str(rd, p, &f, 0, F_REQ, TEXT_MAX_LEN, &op->name) ||
+	    get_enum(rd, p, &f, 1, F_REQ, 0, forwarding_mode_parse, mode_name, &mode) ||
+	    get_bool(rd, p, &f, 2, 0, false, &op->is_default) ||
+	    get_long(rd, p, &f, 3, 0, &op->priority) ||
+	    get_str_array(rd, p, &f, 4, F_ADDR, ADDR_MAX_LEN, &op->users, &op->nr_users) ||
+	    get_str_array(rd, p, &f, 5, F_ADDR, ADDR_MAX_LEN, &op->groups, &op->nr_groups) ||
+	    get_str_array(rd, p, &f, 6, F_ADDR, DOMAIN_MAX_LEN, &op->domains, &op->nr_domains))
 		return -1;
 	op->mode = (enum forwarding_mode)mode;
 	return 0;
@@ -685,10 +773,12 @@ static int conv_outbound(struct reader *rd, const struct jpath *p, const cJSON *
 /* conv_remote_domain - one policy.remote_domains[] entry */
 static int conv_remote_domain(struct reader *rd, const struct jpath *p, const cJSON *o, void *out)
 {
+	static const char *const names[] = { "domain", "auto_forward" };
 	struct remote_domain *d = out;
-	if (want_object(rd, p, o) ||
-	    get_str(rd, p, o, "domain", F_REQ | F_ADDR, DOMAIN_MAX_LEN, &d->domain) ||
-	    get_bool(rd, p, o, "auto_forward", F_REQ, false, &d->auto_forward))
+	struct fields f;
+	if (WANT_OBJECT(rd, p, o, &f, names) ||
+	    get_str(rd, p, &f, 0, F_REQ | F_ADDR, DOMAIN_MAX_LEN, &d->domain) ||
+	    get_bool(rd, p, &f, 1, F_REQ, false, &d->auto_forward))
 		return -1;
 	return 0;
 }
@@ -696,10 +786,12 @@ static int conv_remote_domain(struct reader *rd, const struct jpath *p, const cJ
 /* conv_ou - one policy.auto_forwarding_ou[] entry */
 static int conv_ou(struct reader *rd, const struct jpath *p, const cJSON *o, void *out)
 {
+	static const char *const names[] = { "org_unit", "enabled" };
 	struct ou_forwarding *ou = out;
-	if (want_object(rd, p, o) ||
-	    get_str(rd, p, o, "org_unit", F_REQ, TEXT_MAX_LEN, &ou->org_unit) ||
-	    get_bool(rd, p, o, "enabled", F_REQ, false, &ou->enabled))
+	struct fields f;
+	if (WANT_OBJECT(rd, p, o, &f, names) ||
+	    get_str(rd, p, &f, 0, F_REQ, TEXT_MAX_LEN, &ou->org_unit) ||
+	    get_bool(rd, p, &f, 1, F_REQ, false, &ou->enabled))
 		return -1;
 	return 0;
 }
@@ -707,14 +799,16 @@ static int conv_ou(struct reader *rd, const struct jpath *p, const cJSON *o, voi
 /* conv_catch_all - one policy.catch_all[] entry */
 static int conv_catch_all(struct reader *rd, const struct jpath *p, const cJSON *o, void *out)
 {
+	static const char *const names[] = { "domain", "target", "scope", "source", "name" };
 	struct catch_all *c = out;
+	struct fields f;
 	int scope;
-	if (want_object(rd, p, o) ||
-	    get_str(rd, p, o, "domain", F_REQ | F_ADDR, DOMAIN_MAX_LEN, &c->domain) ||
-	    get_str(rd, p, o, "target", F_REQ | F_ADDR, ADDR_MAX_LEN, &c->target) ||
-	    get_enum(rd, p, o, "scope", F_REQ, 0, catch_all_scope_parse, scope_name, &scope) ||
-	    get_str(rd, p, o, "source", 0, TEXT_MAX_LEN, &c->source) ||
-	    get_str(rd, p, o, "name", 0, TEXT_MAX_LEN, &c->name))
+	if (WANT_OBJECT(rd, p, o, &f, names) ||
+	    get_str(rd, p, &f, 0, F_REQ | F_ADDR, DOMAIN_MAX_LEN, &c->domain) ||
+	    get_str(rd, p, &f, 1, F_REQ | F_ADDR, ADDR_MAX_LEN, &c->target) ||
+	    get_enum(rd, p, &f, 2, F_REQ, 0, catch_all_scope_parse, scope_name, &scope) ||
+	    get_str(rd, p, &f, 3, 0, TEXT_MAX_LEN, &c->source) ||
+	    get_str(rd, p, &f, 4, 0, TEXT_MAX_LEN, &c->name))
 		return -1;
 	c->scope = (enum catch_all_scope)scope;
 	return 0;
@@ -912,9 +1006,11 @@ static int conv_policy(struct reader *rd, const cJSON *o)
 	struct jpath p = { NULL, "policy", -1 };
 	const cJSON *v;
 
-	if (want_object(rd, &p, o) ||
-	    get_tri(rd, &p, o, "send_from_alias", &pol->send_from_alias) ||
-	    get_tri(rd, &p, o, "plus_addressing", &pol->plus_addressing))
+	static const char *const names[] = { "send_from_alias", "plus_addressing" };
+	struct fields f;
+	if (WANT_OBJECT(rd, &p, o, &f, names) ||
+	    get_tri(rd, &p, &f, 0, &pol->send_from_alias) ||
+	    get_tri(rd, &p, &f, 1, &pol->plus_addressing))
 		return -1;
 #define POLICY_ARRAY(field, conv) \
 	if ((v = member(o, #field))) { \
@@ -970,9 +1066,10 @@ static int conv_scalar(struct reader *rd, const char *key, const cJSON *v)
 			: &s->collected_at;
 		if (cJSON_IsNull(v) && key[0] == 'c')
 			return 0;
-		if (check_str(rd, &p, v, key[0] == 'c' ? 0 : F_ADDR, NAME_MAX_LEN))
+		size_t n;
+		if (check_str(rd, &p, v, key[0] == 'c' ? 0 : F_ADDR, NAME_MAX_LEN, &n))
 			return -1;
-		*dst = arena_strdup(&s->arena, v->valuestring);
+		*dst = pool_strdup(rd, v->valuestring, n);
 		return 0;
 	}
 	if (!strcmp(key, "complete")) {
