@@ -1,9 +1,294 @@
-/* cmd_audit.c - the 'audit' command (placeholder; being written) */
+/*
+ * cmd_audit.c - `aliasaudit audit`: collect tenants live (from the config)
+ * and/or read saved snapshots, audit them as one routing graph, render the
+ * report, record history, and exit per product.md §2.
+ */
+#include "audit.h"
 #include "cmd.h"
+#include "collect.h"
+#include "graph.h"
+#include "history.h"
+#include "report.h"
+#include "util.h"
+
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+"usage: aliasaudit audit [-c FILE] [-t TENANT]... [--snapshot FILE]... [FILE...]\n"
+"                        [-f FORMAT] [-o FILE] [--fail-on SEVERITY] [--save-snapshot FILE]\n"
+"                        [--history DB] [-j N] [--check ID]...\n"
+"\n"
+"Audits alias routing, forwarding and send-as. Tenants are read live from the\n"
+"config (-c, default $XDG_CONFIG_HOME/aliasaudit/config.ini, else the AZURE_* /\n"
+"GOOGLE_APPLICATION_CREDENTIALS variables); saved snapshots are read with\n"
+"--snapshot (or as plain file arguments). All of them form one routing graph,\n"
+"so loops across tenants are found.\n"
+"\n"
+"  -c, --config FILE       configuration file (INI)\n"
+"  -t, --tenant NAME       audit only this tenant of the config (repeatable)\n"
+"      --snapshot FILE     audit a saved snapshot offline (repeatable; '-' is stdin)\n"
+"  -f, --format FORMAT     text (default), json, csv, html, md, sarif, junit\n"
+"  -o, --output FILE       write the report to FILE instead of stdout\n"
+"      --fail-on SEVERITY  exit 1 when a finding is at or above it (default: high)\n"
+"      --save-snapshot FILE  also write what was collected live (one tenant: FILE;\n"
+"                          several: FILE with -TENANT before .json)\n"
+"      --history DB        record this run in the SQLite history DB\n"
+"                          (default: 'history' in the config's [defaults])\n"
+"  -j, --jobs N            concurrent requests per tenant (default: config, else 8)\n"
+"      --check ID          run only this check (repeatable; see 'aliasaudit checks')\n"
+"      --max-depth N, --max-fanout N, --max-nodes N\n"
+"                          routing limits (defaults 20, 10000, 20000000); a walk that\n"
+"                          hits one is reported as not evaluated, never as clean\n"
+"  -h, --help              this help\n"
+"\n"
+"Exit: 0 complete and nothing at or above --fail-on; 1 findings at or above it;\n"
+"2 usage, config or credential error; 3 incomplete (the report names what could\n"
+"not be read or checked). Bounce in hand: 'aliasaudit explain CODE'.\n";
+
+enum { OPT_SNAPSHOT = 256, OPT_FAIL_ON, OPT_SAVE, OPT_HISTORY, OPT_CHECK, OPT_MAX_DEPTH,
+       OPT_MAX_FANOUT, OPT_MAX_NODES };
+
+static const struct option options[] = {
+	{ "check", required_argument, NULL, OPT_CHECK },
+	{ "config", required_argument, NULL, 'c' },
+	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+	{ "format", required_argument, NULL, 'f' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "history", required_argument, NULL, OPT_HISTORY },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
+	{ "max-fanout", required_argument, NULL, OPT_MAX_FANOUT },
+	{ "max-nodes", required_argument, NULL, OPT_MAX_NODES },
+	{ "output", required_argument, NULL, 'o' },
+	{ "save-snapshot", required_argument, NULL, OPT_SAVE },
+	{ "snapshot", required_argument, NULL, OPT_SNAPSHOT },
+	{ "tenant", required_argument, NULL, 't' },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct audit_args {
+	const char *config, *format, *output, *save, *history;
+	const char **tenants; size_t nr_tenants, alloc_tenants;
+	const char **files; size_t nr_files, alloc_files;
+	const char **checks; size_t nr_checks, alloc_checks;
+	enum severity fail_on;
+	int jobs;
+	struct route_limits limits;
+};
+
+static void push(const char ***arr, size_t *nr, size_t *alloc, const char *s)
+{
+	ALLOC_GROW(*arr, *nr + 2, *alloc);
+	(*arr)[(*nr)++] = s;
+	(*arr)[*nr] = NULL;
+}
+
+/* parse_count - a positive integer option value */
+static int parse_count(const char *opt, const char *s, unsigned *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (errno || !*s || *end || v == 0 || v > 1000000000UL)
+		return usage_error("audit", "%s: want a positive number, got '%s'", opt, s);
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct audit_args *a)
+{
+	int c, sev;
+	unsigned n;
+	memset(a, 0, sizeof(*a));
+	a->fail_on = SEV_HIGH;
+	route_limits_default(&a->limits);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:t:f:o:j:h", options, NULL)) != -1) {
+		switch (c) {
+		case 'c': a->config = optarg; break;
+		case 't': push(&a->tenants, &a->nr_tenants, &a->alloc_tenants, optarg); break;
+		case OPT_SNAPSHOT: push(&a->files, &a->nr_files, &a->alloc_files, optarg); break;
+		case 'f': a->format = optarg; break;
+		case 'o': a->output = optarg; break;
+		case OPT_SAVE: a->save = optarg; break;
+		case OPT_HISTORY: a->history = optarg; break;
+		case OPT_CHECK: push(&a->checks, &a->nr_checks, &a->alloc_checks, optarg); break;
+		case OPT_FAIL_ON:
+			if ((sev = severity_parse(optarg)) < 0)
+				return usage_error("audit", "--fail-on: unknown severity '%s' (critical, "
+						   "high, medium, low, info)", optarg);
+			a->fail_on = (enum severity)sev;
+			break;
+		case 'j':
+			if (parse_count("--jobs", optarg, &n))
+				return EXIT_USAGE;
+			a->jobs = (int)n;
+			break;
+		case OPT_MAX_DEPTH:
+			if (parse_count("--max-depth", optarg, &a->limits.max_depth))
+				return EXIT_USAGE;
+			break;
+		case OPT_MAX_FANOUT:
+			if (parse_count("--max-fanout", optarg, &a->limits.max_fanout))
+				return EXIT_USAGE;
+			break;
+		case OPT_MAX_NODES:
+			if (parse_count("--max-nodes", optarg, &a->limits.max_nodes))
+				return EXIT_USAGE;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return -1;
+		case ':':
+			return usage_error("audit", "option '%s' needs a value", argv[optind - 1]);
+		default:
+			return usage_error("audit", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	for (int i = optind; i < argc; i++)
+		push(&a->files, &a->nr_files, &a->alloc_files, argv[i]);
+	if (!a->format)
+		a->format = "text";
+	if (!report_format_find(a->format))
+		return usage_error("audit", "unknown format '%s' (%s)", a->format,
+				   report_format_names());
+	return 0;
+}
+
+/* save_path - where tenant i's live snapshot goes for --save-snapshot */
+static char *save_path(const char *base, const char *tenant, size_t nr)
+{
+	if (nr == 1)
+		return xstrdup(base);
+	if (ends_with(base, ".json"))
+		return xstrfmt("%.*s-%s.json", (int)(strlen(base) - 5), base, tenant);
+	return xstrfmt("%s-%s", base, tenant);
+}
+
+static int write_report(const struct audit_args *a, const struct audit_result *res)
+{
+	const struct report_format *fmt = report_format_find(a->format);
+	struct report_options ro = { 0 };
+	FILE *out = stdout;
+	char *err = NULL;
+	int rc;
+
+	if (a->output) {
+		out = fopen(a->output, "w");
+		if (!out)
+			return error("%s: %s", a->output, strerror(errno));
+	} else {
+		ro.color = !strcmp(a->format, "text") && is_tty_fd(1) && !getenv("NO_COLOR");
+	}
+	rc = fmt->write(out, res, &ro, &err);
+	if (out != stdout) {
+		if (fclose(out) && !rc) {
+			err = xstrfmt("%s: %s", a->output, strerror(errno));
+			rc = -1;
+		}
+	} else if (fflush(stdout) && !rc) {
+		err = xstrfmt("stdout: %s", strerror(errno));
+		rc = -1;
+	}
+	if (rc) {
+		error("%s", err);
+		free(err);
+	}
+	return rc;
+}
+
 int cmd_audit(int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	fputs("aliasaudit audit: not available in this build yet\n", stderr);
-	return EXIT_USAGE;
+	struct audit_args a;
+	struct config cfg = { 0 };
+	bool have_cfg = false;
+	struct snapshot **snaps = NULL, **live = NULL;
+	size_t nr = 0, alloc = 0, nr_live = 0;
+	struct audit_result res;
+	char *err = NULL;
+	int rc = parse_args(argc, argv, &a), ret = EXIT_USAGE;
+
+	if (rc)
+		goto out_args;
+
+	for (size_t i = 0; i < a.nr_files; i++) {
+		struct snapshot *s;
+		if (snapshot_read_file(a.files[i], &s, &err)) {
+			error("%s", err);
+			goto out;
+		}
+		ALLOC_GROW(snaps, nr + 1, alloc);
+		snaps[nr++] = s;
+	}
+	if (a.config || a.nr_tenants || !a.nr_files) {
+		struct run_options ro = { .concurrency = a.jobs, .progress = true };
+		if (load_config_for(a.config, &cfg, &err)) {
+			if (!a.nr_files && !a.config)
+				error("nothing to audit: %s; or audit saved snapshots with --snapshot FILE", err);
+			else
+				error("%s", err);
+			goto out;
+		}
+		have_cfg = true;
+		rc = collect_tenants(&cfg, a.tenants, a.nr_tenants, &ro, &live, &nr_live, &err);
+		if (rc < 0) {
+			error("%s", err);
+			goto out;
+		}
+		for (size_t i = 0; i < nr_live; i++) {
+			if (a.save) {
+				char *p = save_path(a.save, live[i]->tenant, nr_live);
+				if (snapshot_write_file(live[i], p, &err)) {
+					error("%s", err);
+					free(p);
+					goto out;
+				}
+				free(p);
+			}
+			ALLOC_GROW(snaps, nr + 1, alloc);
+			snaps[nr++] = live[i];
+			live[i] = NULL;
+		}
+	} else if (a.save) {
+		ret = usage_error("audit", "--save-snapshot saves live collections; no tenant is "
+				  "collected when only --snapshot files are given");
+		goto out;
+	}
+
+	if (audit_run(snaps, nr, &a.limits, a.nr_checks ? a.checks : NULL, &res, &err)) {
+		error("%s", err);
+		goto out;
+	}
+	if (write_report(&a, &res)) {
+		audit_result_release(&res);
+		goto out;
+	}
+	const char *history = a.history ? a.history : have_cfg ? config_default(&cfg, "history") : NULL;
+	if (history && history_record(history, &res, &err)) {
+		error("%s", err);
+		audit_result_release(&res);
+		goto out;
+	}
+	ret = audit_exit_code(&res, a.fail_on);
+	audit_result_release(&res);
+out:
+	free(err);
+	for (size_t i = 0; i < nr; i++)
+		snapshot_free(snaps[i]);
+	for (size_t i = 0; i < nr_live; i++)
+		snapshot_free(live[i]);
+	free(snaps);
+	free(live);
+	if (have_cfg)
+		config_release(&cfg);
+out_args:
+	free(a.tenants);
+	free(a.files);
+	free(a.checks);
+	return rc < 0 ? EXIT_CLEAN : ret;
 }

@@ -144,23 +144,27 @@ void finding_list_sort(struct finding_list *l)
 		qsort(l->items, l->nr, sizeof(*l->items), cmp_finding);
 }
 
+void finding_release(struct finding *f)
+{
+	free(f->tenant);
+	free(f->provider);
+	free(f->subject);
+	free(f->summary);
+	free(f->fix_note);
+	for (size_t j = 0; j < f->nr_path; j++) {
+		free(f->path[j].address);
+		free(f->path[j].via);
+		free(f->path[j].object);
+	}
+	free(f->path);
+	cJSON_Delete(f->evidence);
+	memset(f, 0, sizeof(*f));
+}
+
 void finding_list_release(struct finding_list *l)
 {
-	for (size_t i = 0; i < l->nr; i++) {
-		struct finding *f = &l->items[i];
-		free(f->tenant);
-		free(f->provider);
-		free(f->subject);
-		free(f->summary);
-		free(f->fix_note);
-		for (size_t j = 0; j < f->nr_path; j++) {
-			free(f->path[j].address);
-			free(f->path[j].via);
-			free(f->path[j].object);
-		}
-		free(f->path);
-		cJSON_Delete(f->evidence);
-	}
+	for (size_t i = 0; i < l->nr; i++)
+		finding_release(&l->items[i]);
 	for (size_t i = 0; i < l->nr_gaps; i++) {
 		free(l->gaps[i].tenant);
 		free(l->gaps[i].reason);

@@ -82,6 +82,8 @@ void finding_list_gap(struct finding_list *l, const char *check, const char *ten
 		      const char *reason_fmt, ...) __attribute__((format(printf, 4, 5)));
 /* finding_list_sort - most severe first, then check id, tenant, subject, id */
 void finding_list_sort(struct finding_list *l);
+/* finding_release - free what f owns (not f itself) */
+void finding_release(struct finding *f);
 void finding_list_release(struct finding_list *l);
 
 #endif

@@ -483,7 +483,7 @@ const char *route_edge_object(const struct route_graph *g, const struct route_ed
 		return e->fwd->name;
 	switch (e->fwd->via) {
 	case VIA_MAILBOX: return "mailbox forwarding";
-	case VIA_GMAIL_AUTOFORWARD: return "Gmail automatic forwarding";
+	case VIA_GMAIL_AUTOFORWARD: return "Gmail auto-forwarding";
 	case VIA_INBOX_RULE: return "inbox rule";
 	case VIA_GMAIL_FILTER: return "Gmail filter";
 	case VIA_TRANSPORT_RULE: return "transport rule";

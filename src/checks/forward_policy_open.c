@@ -115,9 +115,13 @@ static void transport_redirects(struct audit_ctx *ctx, const struct snapshot *s)
 			const char *name = fw->name && *fw->name ? fw->name : fw->from;
 			char *summary = xstrfmt("transport rule '%s' redirects mail for %s to %s outside "
 						"the organisation", name, fw->from, fw->to[k]);
-			struct finding *f = policy_finding(ctx, s, name, SEV_MEDIUM, refs_m365_forwarding,
-							   &fix_transport_rule_review, summary);
+			struct finding *f = finding_new(ctx->out, &check_forward_policy_open, s->tenant,
+							s->provider, name, "%s", summary);
 			free(summary);
+			f->severity = SEV_MEDIUM;
+			f->refs = refs_m365_forwarding;
+			f->fix = &fix_transport_rule_review;
+			finding_add_hop(f, fw->from, "start", NULL);
 			finding_add_hop(f, fw->to[k], "transport-rule", name);
 			cJSON_AddStringToObject(f->evidence, "control", "transport-rule");
 			finding_set_id(f, NULL);

@@ -89,6 +89,20 @@ static const char *unusable(const struct snapshot_recipient *r)
 	return NULL;
 }
 
+/* set_symptom - a user with no mailbox bounces; a disabled account still
+ * takes mail into a mailbox nobody reads */
+static void set_symptom(struct finding *f, const struct snapshot_recipient *r)
+{
+	if (r->has_mailbox == TRI_FALSE) {
+		f->symptom_code = "550 5.1.1";
+		f->symptom_text = "the user has no mailbox: mail bounces as unknown";
+	} else {
+		f->symptom_code = NULL;
+		f->symptom_text = "silent pile-up in a mailbox nobody reads (or a bounce where the "
+				  "platform rejects mail for suspended users)";
+	}
+}
+
 static void run_disabled(struct audit_ctx *ctx)
 {
 	const struct route_graph *g = ctx->graph;
@@ -102,6 +116,7 @@ static void run_disabled(struct audit_ctx *ctx)
 		struct finding *f = edge_finding(ctx, &check_route_disabled_target, e, what);
 		free(what);
 		cJSON_AddStringToObject(f->evidence, "target_state", why);
+		set_symptom(f, g->nodes[e->to].recipient);
 		f->fix = &fix_route_enable_target;
 		finding_set_id(f, NULL);
 	}
@@ -119,6 +134,7 @@ static void run_disabled(struct audit_ctx *ctx)
 				finding_add_hop(f, r->aliases[a], "start", NULL);
 				finding_add_hop(f, r->address, "alias", NULL);
 				cJSON_AddStringToObject(f->evidence, "target_state", why);
+				set_symptom(f, r);
 				f->fix = &fix_route_enable_target;
 				finding_set_id(f, NULL);
 			}
@@ -146,8 +162,8 @@ const struct check_def check_route_disabled_target = {
 	.title = "Target cannot take mail",
 	.finds = "a target that is a disabled/suspended account or a user without a mailbox",
 	.severity = SEV_MEDIUM,
-	.symptom_code = "550 5.1.1",
-	.symptom_text = "silent pile-up in an unread mailbox, or a bounce",
+	.symptom_code = NULL,
+	.symptom_text = "silent pile-up in an unread mailbox, or a bounce (550 5.1.1 without a mailbox)",
 	.evidence = "edges and aliases whose recipient is a user with enabled=false or "
 		    "has_mailbox=false (shared and resource mailboxes are exempt: their sign-in is "
 		    "blocked by design)",

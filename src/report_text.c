@@ -1,0 +1,145 @@
+/*
+ * report_text.c - the terminal report: what could not be read first (an
+ * incomplete audit is never shown as clean), then findings grouped by
+ * severity, each with its path as "a → b (inbox rule "X") → a", symptom,
+ * fix and control references. Colour only when asked (a TTY, no NO_COLOR).
+ */
+#include "report.h"
+#include "check.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <string.h>
+
+static const char *const sev_color[SEV_COUNT] = {
+	"\033[2m", "\033[36m", "\033[33m", "\033[31m", "\033[1;31m",
+};
+
+/* via_text - how a hop's via reads in a path */
+static const char *via_text(const char *via)
+{
+	static const struct { const char *via, *text; } t[] = {
+		{ "inbox-rule", "inbox rule" }, { "mailbox", "mailbox forwarding" },
+		{ "transport-rule", "transport rule" }, { "gmail-autoforward", "Gmail auto-forwarding" },
+		{ "gmail-filter", "Gmail filter" }, { "group", "group member" },
+		{ "routing", "routing" }, { "alias", "alias" }, { "send-as", "send-as" },
+		{ "catch-all", "catch-all" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++)
+		if (!strcmp(t[i].via, via))
+			return t[i].text;
+	return via;
+}
+
+/* print_path - the path of f as one line ("a → b (inbox rule "X")") */
+static void print_path(FILE *out, const struct finding *f)
+{
+	for (size_t i = 0; i < f->nr_path; i++) {
+		const struct hop *h = &f->path[i];
+		if (i)
+			fputs(" → ", out);
+		fputs(h->address, out);
+		if (!strcmp(h->via, "start"))
+			continue;
+		const char *vt = via_text(h->via);
+		if (h->object && strcmp(h->object, vt) && strcmp(h->via, "group"))
+			fprintf(out, " (%s \"%s\")", vt, h->object);
+		else
+			fprintf(out, " (%s)", vt);
+	}
+}
+
+static void print_finding(FILE *out, const struct finding *f)
+{
+	fprintf(out, "  [%s] %s\n", f->check->id, f->summary);
+	fprintf(out, "      tenant %s (%s), id %s\n", f->tenant, f->provider, f->id);
+	if (f->nr_path > 1) {
+		fputs("      path: ", out);
+		print_path(out, f);
+		fputc('\n', out);
+	}
+	const cJSON *note = cJSON_GetObjectItemCaseSensitive(f->evidence, "note");
+	if (cJSON_IsString(note))
+		fprintf(out, "      note: %s\n", note->valuestring);
+	fprintf(out, "      symptom: %s%s%s\n", f->symptom_code ? f->symptom_code : "",
+		f->symptom_code ? " " : "", f->symptom_text ? f->symptom_text : "");
+	fprintf(out, "      fix: %s%s\n", f->fix->title,
+		f->fix->automated ? " [automated: aliasaudit fix]" : "");
+	if (f->fix_note)
+		fprintf(out, "           %s\n", f->fix_note);
+	fprintf(out, "           how: %s\n", f->fix->steps);
+	if (f->refs && f->refs[0]) {
+		fputs("      refs:", out);
+		for (size_t i = 0; f->refs[i]; i++)
+			fprintf(out, "%s %s", i ? ";" : "", f->refs[i]);
+		fputc('\n', out);
+	}
+}
+
+static void print_incomplete(FILE *out, const struct audit_result *res, bool color)
+{
+	bool any = res->findings.nr_gaps > 0 || res->graph_truncated;
+	for (size_t i = 0; i < res->nr_snapshots; i++)
+		any |= !res->snapshots[i]->complete;
+	if (!any)
+		return;
+	fprintf(out, "%sINCOMPLETE AUDIT: what could not be read or checked%s\n",
+		color ? "\033[1;35m" : "", color ? "\033[0m" : "");
+	for (size_t i = 0; i < res->nr_snapshots; i++) {
+		const struct snapshot *s = res->snapshots[i];
+		for (size_t e = 0; e < s->nr_errors; e++)
+			fprintf(out, "  tenant %s: %s: %s\n", s->tenant,
+				s->errors[e].object ? s->errors[e].object : "?",
+				s->errors[e].message ? s->errors[e].message : "error");
+	}
+	for (size_t i = 0; i < res->findings.nr_gaps; i++)
+		fprintf(out, "  not evaluated: %s (tenant %s): %s\n", res->findings.gaps[i].check,
+			res->findings.gaps[i].tenant, res->findings.gaps[i].reason);
+	fputc('\n', out);
+}
+
+int report_write_text(FILE *out, const struct audit_result *res,
+		      const struct report_options *opt, char **err)
+{
+	bool color = opt && opt->color;
+	size_t counts[SEV_COUNT] = { 0 };
+
+	fprintf(out, "aliasaudit: %zu tenant%s audited:", res->nr_snapshots,
+		res->nr_snapshots == 1 ? "" : "s");
+	for (size_t i = 0; i < res->nr_snapshots; i++)
+		fprintf(out, "%s %s (%s%s)", i ? "," : "", res->snapshots[i]->tenant,
+			res->snapshots[i]->provider, res->snapshots[i]->complete ? "" : ", incomplete");
+	fputs("\n\n", out);
+	print_incomplete(out, res, color);
+
+	for (size_t i = 0; i < res->findings.nr; i++)
+		counts[res->findings.items[i].severity]++;
+	for (int sev = SEV_CRITICAL; sev >= SEV_INFO; sev--) {
+		if (!counts[sev])
+			continue;
+		char upper[16];
+		snprintf(upper, sizeof(upper), "%s", severity_name(sev));
+		for (char *p = upper; *p; p++)
+			*p = (char)toupper((unsigned char)*p);
+		fprintf(out, "%s%s (%zu)%s\n", color ? sev_color[sev] : "", upper, counts[sev],
+			color ? "\033[0m" : "");
+		for (size_t i = 0; i < res->findings.nr; i++)
+			if ((int)res->findings.items[i].severity == sev)
+				print_finding(out, &res->findings.items[i]);
+		fputc('\n', out);
+	}
+	fprintf(out, "%zu finding%s:", res->findings.nr, res->findings.nr == 1 ? "" : "s");
+	for (int sev = SEV_CRITICAL; sev >= SEV_INFO; sev--)
+		fprintf(out, " %zu %s%s", counts[sev], severity_name(sev), sev ? "," : "");
+	fputc('\n', out);
+	if (!audit_complete(res))
+		fputs("The audit is INCOMPLETE (see above): absence of findings there proves nothing.\n",
+		      out);
+	else if (!res->findings.nr)
+		fputs("No problems found.\n", out);
+	if (ferror(out)) {
+		*err = xstrdup("write failed");
+		return -1;
+	}
+	return 0;
+}
