@@ -1,0 +1,316 @@
+/*
+ * m365_exo.c - the mock Exchange Online admin API:
+ * POST /adminapi/beta/{tenant}/InvokeCommand with
+ * {"CmdletInput":{"CmdletName":..,"Parameters":{..}}}. Serves the read
+ * cmdlets the auditor uses from the fixture, with @odata.context,
+ * "@odata.type"/"@data.type" annotations and @adminapi.warnings, honours
+ * Prefer: odata.maxpagesize, pages by @odata.nextLink that must be re-POSTed
+ * with the same body, sends Rate-Limit-* headers, and answers with the
+ * documented error shapes: 404 NotFound (Ex6F9304 ManagementObjectNotFound),
+ * 400 BadRequest (unknown parameter), 403 with an empty body (cmdlet outside
+ * the role). Needs a live token for the Exchange resource.
+ */
+#include "m365_mock.h"
+
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+struct cmdlet {
+	const char *name;
+	const char *params[6];
+};
+
+static const struct cmdlet cmdlets[] = {
+	{ "Get-AcceptedDomain", { "Identity", "ResultSize" } },
+	{ "Get-Mailbox", { "Identity", "ResultSize", "RecipientTypeDetails", "Filter" } },
+	{ "Get-DistributionGroup", { "Identity", "ResultSize" } },
+	{ "Get-DistributionGroupMember", { "Identity", "ResultSize" } },
+	{ "Get-MailContact", { "Identity", "ResultSize" } },
+	{ "Get-HostedOutboundSpamFilterPolicy", { "Identity" } },
+	{ "Get-HostedOutboundSpamFilterRule", { "Identity", "State" } },
+	{ "Get-RemoteDomain", { "Identity" } },
+	{ "Get-TransportRule", { "Identity", "State", "ResultSize" } },
+	{ "Get-OrganizationConfig", { NULL } },
+};
+
+static long remaining = 30000;
+static pthread_mutex_t rmu = PTHREAD_MUTEX_INITIALIZER;
+
+/* exo_error - the InvokeCommand error envelope */
+static void exo_error(struct mresp *rs, unsigned status, const char *code, const char *msg,
+		      const char *detail, const char *type)
+{
+	cJSON *j = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(j, "error");
+	cJSON *det = cJSON_AddArrayToObject(e, "details"), *d = cJSON_CreateObject(), *ie, *ix;
+	cJSON_AddStringToObject(e, "code", code);
+	cJSON_AddStringToObject(e, "message", msg);
+	cJSON_AddStringToObject(d, "code", "Client");
+	cJSON_AddStringToObject(d, "target", "");
+	cJSON_AddStringToObject(d, "message", detail);
+	cJSON_AddItemToArray(det, d);
+	ie = cJSON_AddObjectToObject(e, "innererror");
+	cJSON_AddStringToObject(ie, "message", msg);
+	cJSON_AddStringToObject(ie, "type", "Microsoft.Exchange.Admin.OData.Core.ODataServiceException");
+	cJSON_AddStringToObject(ie, "stacktrace", "");
+	ix = cJSON_AddObjectToObject(ie, "internalexception");
+	cJSON_AddStringToObject(ix, "message", strrchr(detail, '|') ? strrchr(detail, '|') + 1 : detail);
+	cJSON_AddStringToObject(ix, "type", type);
+	cJSON_AddStringToObject(ix, "stacktrace", "");
+	cJSON_AddStringToObject(j, "adminapi.warnings@odata.type", "#Collection(String)");
+	cJSON_AddArrayToObject(j, "@adminapi.warnings");
+	resp_json(rs, status, j);
+	resp_header(rs, "x-ExceptionType", type);
+}
+
+/* exo_data - the fixture's exchange member */
+static cJSON *exo_data(const char *key)
+{
+	return cJSON_GetObjectItem(cJSON_GetObjectItem(m365_fixture(), "exchange"), key);
+}
+
+/* matches_identity - an object answers to identity */
+static bool matches_identity(cJSON *o, const char *id)
+{
+	static const char *const keys[] = { "Identity", "Name", "Alias", "PrimarySmtpAddress", "DomainName",
+					     "Guid", "ExternalDirectoryObjectId", "UserPrincipalName", NULL };
+	cJSON *v, *a;
+	for (int i = 0; keys[i]; i++) {
+		v = cJSON_GetObjectItem(o, keys[i]);
+		if (cJSON_IsString(v) && !strcasecmp(v->valuestring, id))
+			return true;
+	}
+	cJSON_ArrayForEach(a, cJSON_GetObjectItem(o, "EmailAddresses"))
+		if (cJSON_IsString(a) && strchr(a->valuestring, ':') &&
+		    !strcasecmp(strchr(a->valuestring, ':') + 1, id))
+			return true;
+	return false;
+}
+
+/* annotate - a copy of o with the annotations the real service adds */
+static cJSON *annotate(cJSON *o)
+{
+	cJSON *c = cJSON_CreateObject(), *p;
+	cJSON_ArrayForEach(p, o) {
+		if (cJSON_IsArray(p)) {
+			char *k = mx_fmt("%s@odata.type", p->string);
+			cJSON_AddStringToObject(c, k, "#Collection(String)");
+			free(k);
+		} else if (!strcmp(p->string, "Guid") || !strcmp(p->string, "ExchangeGuid")) {
+			char *k = mx_fmt("%s@data.type", p->string);
+			cJSON_AddStringToObject(c, k, "System.Guid");
+			free(k);
+			k = mx_fmt("%s@odata.type", p->string);
+			cJSON_AddStringToObject(c, k, "#Guid");
+			free(k);
+		}
+		cJSON_AddItemToObject(c, p->string, cJSON_Duplicate(p, 1));
+	}
+	return c;
+}
+
+/* body_hash - a short digest of the request body (binds nextLinks to it) */
+static char *body_hash(const struct mreq *rq)
+{
+	unsigned char md[32];
+	unsigned int n = 0;
+	char *s = mx_malloc(17);
+	EVP_Digest(rq->body, rq->body_len, md, &n, EVP_sha256(), NULL);
+	for (int i = 0; i < 8; i++)
+		snprintf(s + 2 * i, 3, "%02x", md[i]);
+	return s;
+}
+
+/* page_size - Prefer: odata.maxpagesize=N, default 1000, capped by the knob */
+static long page_size(const struct mreq *rq)
+{
+	const char *p = req_header(rq, "Prefer"), *m = p ? strstr(p, "odata.maxpagesize=") : NULL;
+	long n = m ? strtol(m + 18, NULL, 10) : 1000, cap = knobs_max_page();
+	if (n < 1 || n > 1000)
+		n = 1000;
+	if (cap > 0 && n > cap)
+		n = cap;
+	return n;
+}
+
+/* m365_exo_handler - POST /adminapi/beta/{tenant}/InvokeCommand */
+void m365_exo_handler(struct mreq *rq, struct mresp *rs)
+{
+	const char *seg = rq->path + strlen("/adminapi/beta/"), *slash = strchr(seg, '/');
+	cJSON *in = NULL, *ci, *name, *params, *p, *data, *out, *val;
+	const struct cmdlet *cm = NULL;
+	const char *identity = NULL, *skip = req_arg(rq, "$skiptoken");
+	char *key = NULL, *hash = NULL, *base = NULL, *tenant = NULL;
+	long off = 0, psize, total, i;
+	int mal;
+	char num[32], reset[40];
+	time_t now = time(NULL);
+
+	if (!slash || strcmp(slash, "/InvokeCommand") || !m365_tenant_matches(seg, (size_t)(slash - seg), true)) {
+		exo_error(rs, 404, "NotFound", "Not found", "|System.Web.HttpException|The tenant or resource was not found.",
+			  "System.Web.HttpException");
+		return;
+	}
+	if (strcmp(rq->method, "POST")) {
+		resp_text(rs, 405, "text/plain", "");
+		return;
+	}
+	if (!m365_check_bearer(rq, "exchange", rs))
+		return;
+	tenant = strndup(seg, (size_t)(slash - seg));
+	in = cJSON_ParseWithLength(rq->body, rq->body_len);
+	ci = cJSON_GetObjectItem(in, "CmdletInput");
+	name = cJSON_GetObjectItem(ci, "CmdletName");
+	params = cJSON_GetObjectItem(ci, "Parameters");
+	if (!cJSON_IsString(name)) {
+		exo_error(rs, 400, "BadRequest", "Invalid Operation", "|System.ArgumentException|CmdletInput.CmdletName is required.",
+			  "System.ArgumentException");
+		goto out;
+	}
+	for (size_t k = 0; k < sizeof(cmdlets) / sizeof(cmdlets[0]); k++)
+		if (!strcasecmp(cmdlets[k].name, name->valuestring))
+			cm = &cmdlets[k];
+	if (cJSON_GetObjectItem(cJSON_GetObjectItem(m365_fixture(), "exchange"), "roles")) {
+		bool allowed = false;
+		cJSON_ArrayForEach(p, exo_data("roles"))
+			allowed |= cJSON_IsString(p) && !strcasecmp(p->valuestring, name->valuestring);
+		if (!allowed)
+			cm = NULL;
+	}
+	if (!cm) {
+		/* unknown cmdlet or outside the caller's role: 403 with an empty body */
+		resp_text(rs, 403, "text/plain", "");
+		goto out;
+	}
+	key = mx_fmt("%s %s", rq->path, cm->name);
+	cJSON_ArrayForEach(p, params) {
+		bool ok = false;
+		for (int k = 0; cm->params[k]; k++)
+			ok |= !strcasecmp(cm->params[k], p->string);
+		if (!ok) {
+			char *d = mx_fmt("|Microsoft.Exchange.AdminApi.CommandInvocation.AmbiguousParameterSetException|Parameter set cannot be resolved using the specified named parameters. Invalid cmdlet parameters specified. %s", p->string);
+			exo_error(rs, 400, "BadRequest", "Invalid Operation", d,
+				  "Microsoft.Exchange.AdminApi.CommandInvocation.AmbiguousParameterSetException");
+			free(d);
+			goto out;
+		}
+		if (!strcasecmp(p->string, "Identity") && cJSON_IsString(p)) {
+			char *nk = mx_fmt("%s %s", key, p->valuestring);
+			identity = p->valuestring;
+			free(key);
+			key = nk;
+		}
+	}
+	if (knobs_inject(key, rs))
+		goto out;
+
+	hash = body_hash(rq);
+	if (skip) {
+		unsigned long o;
+		char h[17];
+		if (sscanf(skip, "S%lxH%16s", &o, h) != 2 || strcmp(h, hash)) {
+			exo_error(rs, 400, "BadRequest", "Invalid Operation",
+				  "|System.ArgumentException|The request body of a nextLink request must be the body of the original request.",
+				  "System.ArgumentException");
+			goto out;
+		}
+		off = (long)o;
+	}
+
+	/* the rows */
+	data = cJSON_CreateArray();
+	if (!strcmp(cm->name, "Get-DistributionGroupMember")) {
+		cJSON *g, *grp = NULL;
+		if (!identity) {
+			cJSON_Delete(data);
+			exo_error(rs, 400, "BadRequest", "Invalid Operation",
+				  "|System.Management.Automation.ParameterBindingException|Cannot process command because of one or more missing mandatory parameters: Identity.",
+				  "System.Management.Automation.ParameterBindingException");
+			goto out;
+		}
+		cJSON_ArrayForEach(g, exo_data("Get-DistributionGroup"))
+			if (matches_identity(g, identity))
+				grp = g;
+		if (grp) {
+			cJSON *ps = cJSON_GetObjectItem(grp, "PrimarySmtpAddress"), *m;
+			cJSON_ArrayForEach(m, cJSON_GetObjectItem(exo_data("Get-DistributionGroupMember"),
+							    cJSON_IsString(ps) ? ps->valuestring : ""))
+				cJSON_AddItemToArray(data, cJSON_Duplicate(m, 1));
+		} else {
+			identity = identity ? identity : "";
+			goto notfound;
+		}
+	} else {
+		cJSON_ArrayForEach(p, exo_data(cm->name))
+			if (!identity || matches_identity(p, identity))
+				cJSON_AddItemToArray(data, cJSON_Duplicate(p, 1));
+		if (identity && !cJSON_GetArraySize(data))
+			goto notfound;
+	}
+
+	psize = page_size(rq);
+	total = cJSON_GetArraySize(data);
+	base = mock_base(rq);
+	out = cJSON_CreateObject();
+	{
+		char *ctx = mx_fmt("%s/adminapi/beta/%s/$metadata#Collection(Exchange.GenericHashTable)", base, tenant);
+		cJSON_AddStringToObject(out, "@odata.context", ctx);
+		free(ctx);
+	}
+	cJSON_AddStringToObject(out, "adminapi.warnings@odata.type", "#Collection(String)");
+	{
+		cJSON *w = cJSON_AddArrayToObject(out, "@adminapi.warnings");
+		cJSON *rsz = cJSON_GetObjectItem(params, "ResultSize");
+		if (cJSON_IsNumber(rsz) && rsz->valuedouble < total) {
+			cJSON_AddItemToArray(w, cJSON_CreateString("There are more results available than are currently displayed. To view them, increase the value for the ResultSize parameter."));
+			total = (long)rsz->valuedouble;
+		}
+	}
+	if (off + psize < total) {
+		char *link = mx_fmt("%s/adminapi/beta/%s/InvokeCommand?$skiptoken=S%lxH%s", base, tenant,
+				    (unsigned long)(off + psize), hash);
+		cJSON_AddStringToObject(out, "@odata.nextLink", link);
+		free(link);
+	}
+	val = cJSON_AddArrayToObject(out, "value");
+	for (i = off; i < off + psize && i < total; i++)
+		cJSON_AddItemToArray(val, annotate(cJSON_GetArrayItem(data, (int)i)));
+	cJSON_Delete(data);
+	resp_json(rs, 200, out);
+
+	pthread_mutex_lock(&rmu);
+	snprintf(num, sizeof(num), "%ld", remaining > 0 ? --remaining : 0);
+	pthread_mutex_unlock(&rmu);
+	strftime(reset, sizeof(reset), "%Y-%m-%dT%H:%M:%S.000Z", gmtime(&now));
+	resp_header(rs, "Rate-Limit-Limit", "30000");
+	resp_header(rs, "Rate-Limit-Remaining", num);
+	resp_header(rs, "Rate-Limit-Reset", reset);
+	resp_header(rs, "OData-Version", "4.0");
+	resp_header(rs, "X-CalculatedBETarget", "MOCKPR01MB0001.PROD.OUTLOOK.COM");
+	mal = knobs_malformed(key);
+	if (mal == 1 && rs->body_len > 2) {
+		rs->body_len /= 2;
+		rs->body[rs->body_len] = '\0';
+	} else if (mal == 2) {
+		resp_text(rs, 200, "application/json", "<html><body>Service Unavailable</body></html>");
+	}
+	goto out;
+notfound:
+	cJSON_Delete(data);
+	{
+		char *d = mx_fmt("Ex6F9304|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|The operation couldn't be performed because object '%s' couldn't be found on 'MOCKPR01A001DC001.PROD.OUTLOOK.COM'.", identity);
+		exo_error(rs, 404, "NotFound", "Error executing cmdlet", d,
+			  "Microsoft.Exchange.Management.PSDirectInvoke.DirectInvokeCmdletExecutionException");
+		free(d);
+	}
+out:
+	cJSON_Delete(in);
+	free(key);
+	free(hash);
+	free(base);
+	free(tenant);
+}

@@ -1,0 +1,320 @@
+/*
+ * m365_graph.c - the mock Microsoft Graph v1.0: /users ($select, $top <= 999,
+ * absolute @odata.nextLink with an opaque $skiptoken, accountEnabled and
+ * proxyAddresses only when selected), /domains, per-user
+ * mailFolders/inbox/messageRules and mailboxSettings (404
+ * MailboxNotEnabledForRESTAPI without a mailbox), and $batch (at most 20
+ * items, answered in shuffled order, per-item 429 with Retry-After from the
+ * knobs). Every request needs a live Graph token.
+ */
+#include "m365_mock.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const default_props[] = {
+	"id", "businessPhones", "displayName", "givenName", "jobTitle", "mail", "mobilePhone",
+	"officeLocation", "preferredLanguage", "surname", "userPrincipalName", NULL,
+};
+
+/* graph_error - {"error":{code,message,innerError}} */
+static void graph_error(struct mresp *rs, unsigned status, const char *code, const char *msg)
+{
+	cJSON *j = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(j, "error"), *ie;
+	char *rid = mock_random_hex(16);
+	cJSON_AddStringToObject(e, "code", code);
+	cJSON_AddStringToObject(e, "message", msg);
+	ie = cJSON_AddObjectToObject(e, "innerError");
+	cJSON_AddStringToObject(ie, "date", "2026-11-26T06:00:00");
+	cJSON_AddStringToObject(ie, "request-id", rid);
+	resp_json(rs, status, j);
+	free(rid);
+}
+
+/* graph_obj - the fixture's graph section member */
+static cJSON *graph_obj(const char *key)
+{
+	return cJSON_GetObjectItem(cJSON_GetObjectItem(m365_fixture(), "graph"), key);
+}
+
+/* find_user - a user by id or userPrincipalName */
+static cJSON *find_user(const char *key)
+{
+	cJSON *u;
+	cJSON_ArrayForEach(u, graph_obj("users")) {
+		cJSON *id = cJSON_GetObjectItem(u, "id"), *upn = cJSON_GetObjectItem(u, "userPrincipalName");
+		if ((cJSON_IsString(id) && !strcasecmp(id->valuestring, key)) ||
+		    (cJSON_IsString(upn) && !strcasecmp(upn->valuestring, key)))
+			return u;
+	}
+	return NULL;
+}
+
+/* selected - the user property is in $select (or in the default set) */
+static bool selected(const char *sel, const char *prop)
+{
+	if (!sel) {
+		for (int i = 0; default_props[i]; i++)
+			if (!strcmp(default_props[i], prop))
+				return true;
+		return false;
+	}
+	if (!strcmp(prop, "id"))
+		return true;
+	for (const char *p = sel; *p; ) {
+		size_t n = strcspn(p, ",");
+		if (n == strlen(prop) && !strncasecmp(p, prop, n))
+			return true;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}
+
+/* list_users - GET /users */
+static void list_users(struct mreq *rq, struct mresp *rs)
+{
+	const char *sel = req_arg(rq, "$select"), *top = req_arg(rq, "$top"), *skip = req_arg(rq, "$skiptoken");
+	long ntop = 100, off = 0, cap = knobs_max_page(), total, i;
+	cJSON *users = graph_obj("users"), *j, *val, *u;
+	char *base, *ctx;
+	if (top) {
+		char *end;
+		ntop = strtol(top, &end, 10);
+		if (*end || ntop < 1 || ntop > 999) {
+			char *m = mx_fmt("Invalid page size specified: '%s'. Must be between 1 and 999 inclusive.", top);
+			graph_error(rs, 400, "Request_UnsupportedQuery", m);
+			free(m);
+			return;
+		}
+	}
+	if (skip) {
+		unsigned long o;
+		char tail[32];
+		if (sscanf(skip, "X%lxZ%31s", &o, tail) != 2) {
+			graph_error(rs, 400, "Directory_InvalidSkipToken", "The specified page token value has expired or is invalid.");
+			return;
+		}
+		off = (long)(o ^ 0x5a5aUL);
+	}
+	if (cap > 0 && ntop > cap)
+		ntop = cap;
+	total = cJSON_GetArraySize(users);
+	j = cJSON_CreateObject();
+	base = mock_base(rq);
+	ctx = sel ? mx_fmt("%s/v1.0/$metadata#users(%s)", base, sel) : mx_fmt("%s/v1.0/$metadata#users", base);
+	cJSON_AddStringToObject(j, "@odata.context", ctx);
+	free(ctx);
+	if (off + ntop < total) {
+		char *rnd = mock_random_hex(6);
+		char *link = mx_fmt("%s/v1.0/users?%s%s%s$top=%ld&$skiptoken=X%lxZ%s", base,
+				    sel ? "$select=" : "", sel ? sel : "", sel ? "&" : "", ntop,
+				    (unsigned long)(off + ntop) ^ 0x5a5aUL, rnd);
+		cJSON_AddStringToObject(j, "@odata.nextLink", link);
+		free(link);
+		free(rnd);
+	}
+	val = cJSON_AddArrayToObject(j, "value");
+	for (i = off; i < off + ntop && i < total; i++) {
+		cJSON *o = cJSON_CreateObject(), *p;
+		u = cJSON_GetArrayItem(users, (int)i);
+		cJSON_ArrayForEach(p, u)
+			if (p->string[0] != '_' && selected(sel, p->string))
+				cJSON_AddItemToObject(o, p->string, cJSON_Duplicate(p, 1));
+		cJSON_AddItemToArray(val, o);
+	}
+	free(base);
+	resp_json(rs, 200, j);
+}
+
+/* collection - {"@odata.context", "value": copy of arr} */
+static void collection(struct mreq *rq, struct mresp *rs, const char *what, cJSON *arr)
+{
+	cJSON *j = cJSON_CreateObject();
+	char *base = mock_base(rq), *ctx = mx_fmt("%s/v1.0/$metadata#%s", base, what);
+	cJSON_AddStringToObject(j, "@odata.context", ctx);
+	cJSON_AddItemToObject(j, "value", arr ? cJSON_Duplicate(arr, 1) : cJSON_CreateArray());
+	resp_json(rs, 200, j);
+	free(base);
+	free(ctx);
+}
+
+/* user_sub - GET /users/{id}/mailFolders/inbox/messageRules or /mailboxSettings */
+static void user_sub(struct mreq *rq, struct mresp *rs, const char *rest)
+{
+	const char *slash = strchr(rest, '/');
+	char *key = slash ? strndup(rest, (size_t)(slash - rest)) : mx_strdup(rest);
+	cJSON *u = find_user(key), *upn, *mbx;
+	const char *sub = slash ? slash : "";
+	if (!u) {
+		char *m = mx_fmt("Resource '%s' does not exist or one of its queried reference-property objects are not present.", key);
+		graph_error(rs, 404, "Request_ResourceNotFound", m);
+		free(m);
+		goto out;
+	}
+	upn = cJSON_GetObjectItem(u, "userPrincipalName");
+	mbx = cJSON_GetObjectItem(graph_obj("mailboxSettings"), cJSON_IsString(upn) ? upn->valuestring : "");
+	if (!strcmp(sub, "/mailFolders/inbox/messageRules") || !strcmp(sub, "/mailboxSettings")) {
+		if (!mbx) {
+			graph_error(rs, 404, "MailboxNotEnabledForRESTAPI",
+				    "The mailbox is either inactive, soft-deleted, or is hosted on-premise.");
+			goto out;
+		}
+		if (!strcmp(sub, "/mailboxSettings")) {
+			cJSON *j = cJSON_Duplicate(mbx, 1);
+			char *base = mock_base(rq), *ctx = mx_fmt("%s/v1.0/$metadata#users('%s')/mailboxSettings", base, key);
+			cJSON_AddStringToObject(j, "@odata.context", ctx);
+			resp_json(rs, 200, j);
+			free(base);
+			free(ctx);
+		} else {
+			char *what = mx_fmt("users('%s')/mailFolders('inbox')/messageRules", key);
+			collection(rq, rs, what, cJSON_GetObjectItem(graph_obj("messageRules"), upn->valuestring));
+			free(what);
+		}
+		goto out;
+	}
+	graph_error(rs, 400, "BadRequest", "Resource not found for the segment.");
+out:
+	free(key);
+}
+
+/* graph_get - a GET on the Graph surface (direct or from a batch) */
+static void graph_get(struct mreq *rq, struct mresp *rs)
+{
+	const char *p = rq->path + strlen("/v1.0");
+	if (!strcmp(p, "/users"))
+		list_users(rq, rs);
+	else if (!strcmp(p, "/domains"))
+		collection(rq, rs, "domains", graph_obj("domains"));
+	else if (!strncmp(p, "/users/", 7))
+		user_sub(rq, rs, p + 7);
+	else
+		graph_error(rs, 400, "BadRequest", "Resource not found for the segment.");
+}
+
+/* match_key - what knob rules match: path?query */
+static char *match_key(const struct mreq *rq)
+{
+	char *k = mx_strdup(rq->path);
+	for (size_t i = 0; i < rq->nr_args; i++) {
+		char *n = mx_fmt("%s%c%s=%s", k, i ? '&' : '?', rq->args[i].key, rq->args[i].value);
+		free(k);
+		k = n;
+	}
+	return k;
+}
+
+/* batch - POST /v1.0/$batch */
+static void batch(struct mreq *rq, struct mresp *rs)
+{
+	cJSON *in = cJSON_ParseWithLength(rq->body, rq->body_len), *reqs = cJSON_GetObjectItem(in, "requests");
+	cJSON *out, *resps, *it;
+	int n = cJSON_GetArraySize(reqs);
+	cJSON **items;
+	if (!cJSON_IsArray(reqs)) {
+		graph_error(rs, 400, "BadRequest", "Invalid batch payload format.");
+		goto done;
+	}
+	if (n > 20) {
+		graph_error(rs, 400, "BadRequest", "Too many requests in the batch; at most 20 are allowed.");
+		goto done;
+	}
+	for (int a = 0; a < n; a++)
+		for (int b = a + 1; b < n; b++) {
+			cJSON *ia = cJSON_GetObjectItem(cJSON_GetArrayItem(reqs, a), "id");
+			cJSON *ib = cJSON_GetObjectItem(cJSON_GetArrayItem(reqs, b), "id");
+			if (!cJSON_IsString(ia) || !cJSON_IsString(ib) || !strcasecmp(ia->valuestring, ib->valuestring)) {
+				graph_error(rs, 400, "BadRequest", "Batch request ids must be unique strings.");
+				goto done;
+			}
+		}
+	items = mx_malloc((size_t)(n ? n : 1) * sizeof(*items));
+	for (int i = 0; i < n; i++) {
+		cJSON *r = cJSON_GetArrayItem(reqs, i), *o = cJSON_CreateObject(), *h;
+		cJSON *id = cJSON_GetObjectItem(r, "id"), *m = cJSON_GetObjectItem(r, "method"), *u = cJSON_GetObjectItem(r, "url");
+		struct mreq sub = { 0 };
+		struct mresp srs = { 0 };
+		const char *url = cJSON_IsString(u) ? u->valuestring : "";
+		const char *q = strchr(url, '?');
+		char *path = mx_fmt("/v1.0%.*s", (int)(q ? (size_t)(q - url) : strlen(url)), url);
+		char *key;
+		cJSON_AddStringToObject(o, "id", id->valuestring);
+		sub.method = cJSON_IsString(m) ? m->valuestring : "GET";
+		sub.path = path;
+		sub.host = rq->host;
+		mock_parse_query(q ? q + 1 : "", &sub.args, &sub.nr_args);
+		key = match_key(&sub);
+		if (strcmp(sub.method, "GET"))
+			graph_error(&srs, 405, "BadRequest", "Only GET is supported by this mock in batches.");
+		else if (!knobs_inject(key, &srs))
+			graph_get(&sub, &srs);
+		cJSON_AddNumberToObject(o, "status", srs.status);
+		h = cJSON_AddObjectToObject(o, "headers");
+		cJSON_AddStringToObject(h, "Content-Type", "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8");
+		for (int k = 0; k < srs.nr_hdr; k++)
+			cJSON_AddStringToObject(h, srs.hdr[k].key, srs.hdr[k].value);
+		if (srs.body_len)
+			cJSON_AddItemToObject(o, "body", cJSON_ParseWithLength(srs.body, srs.body_len));
+		items[i] = o;
+		{
+			cJSON *ev = cJSON_CreateObject();
+			cJSON_AddStringToObject(ev, "batch_item", url);
+			cJSON_AddNumberToObject(ev, "status", srs.status);
+			mock_log_event(ev);
+		}
+		resp_release(&srs);
+		mock_free_args(sub.args, sub.nr_args);
+		free(path);
+		free(key);
+	}
+	/* answer in shuffled order: clients must correlate by id */
+	for (int i = n - 1; i > 0; i--) {
+		int k = rand() % (i + 1);
+		cJSON *t = items[i];
+		items[i] = items[k];
+		items[k] = t;
+	}
+	out = cJSON_CreateObject();
+	resps = cJSON_AddArrayToObject(out, "responses");
+	for (int i = 0; i < n; i++)
+		cJSON_AddItemToArray(resps, items[i]);
+	free(items);
+	resp_json(rs, 200, out);
+done:
+	(void)it;
+	cJSON_Delete(in);
+}
+
+/* m365_graph_handler - every /v1.0/ request */
+void m365_graph_handler(struct mreq *rq, struct mresp *rs)
+{
+	char *key = match_key(rq);
+	int mal;
+	if (!m365_check_bearer(rq, "graph", rs))
+		goto out;
+	if (knobs_inject(key, rs))
+		goto out;
+	if (!strcmp(rq->path, "/v1.0/$batch")) {
+		if (strcmp(rq->method, "POST"))
+			graph_error(rs, 405, "BadRequest", "Use POST for $batch.");
+		else
+			batch(rq, rs);
+	} else if (!strcmp(rq->method, "GET")) {
+		graph_get(rq, rs);
+	} else {
+		graph_error(rs, 405, "BadRequest", "This mock serves reads only.");
+	}
+	mal = knobs_malformed(key);
+	if (mal == 1 && rs->body_len > 2) {
+		rs->body_len /= 2;
+		rs->body[rs->body_len] = '\0';
+	} else if (mal == 2) {
+		resp_text(rs, rs->status, "application/json", "{\"value\": [ <html>Service temporarily unavailable</html>");
+	}
+out:
+	free(key);
+}

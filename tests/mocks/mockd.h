@@ -1,0 +1,84 @@
+/*
+ * mockd.h - the mock server's core (mockd.c) as the service handlers see it:
+ * requests and responses, the routing table, the request log and the
+ * failure-injection knobs. Service files (m365_*.c, later gws_*.c) register
+ * their routes from a *_register() function listed in mockd.c.
+ *
+ * Everything here is test code: it aborts on out-of-memory and keeps state in
+ * process globals guarded by one mutex.
+ */
+#ifndef MOCKD_H
+#define MOCKD_H
+
+#include <cjson/cJSON.h>
+#include <microhttpd.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct mkv {
+	char *key, *value;
+};
+
+/* mreq - one request (or one item of a $batch) */
+struct mreq {
+	const char *method;
+	const char *path;           /* without the query */
+	struct mkv *args; size_t nr_args;   /* decoded query arguments */
+	const char *body; size_t body_len;
+	const char *host;           /* the Host header: links point back at it */
+	struct MHD_Connection *conn; /* NULL for batch items */
+	const char *auth;           /* Authorization header value, or NULL */
+	char *match;                /* what knob rules match against (owned by the core) */
+};
+
+/* mresp - the response a handler fills */
+struct mresp {
+	unsigned status;
+	char *body; size_t body_len;   /* owned */
+	char *ctype;                   /* owned; NULL: application/json */
+	struct mkv hdr[12]; int nr_hdr;
+};
+
+typedef void (*mock_handler)(struct mreq *rq, struct mresp *rs);
+
+/* mock_route - requests whose method matches (NULL: any) and whose path
+ * starts with prefix and ends with suffix (either may be "") go to h */
+void mock_route(const char *method, const char *prefix, const char *suffix, mock_handler h);
+
+/* helpers */
+void *mx_malloc(size_t n);
+char *mx_strdup(const char *s);
+char *mx_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *req_arg(const struct mreq *rq, const char *name);
+const char *req_header(const struct mreq *rq, const char *name);
+void resp_json(struct mresp *rs, unsigned status, cJSON *j);   /* takes j */
+void resp_text(struct mresp *rs, unsigned status, const char *ctype, const char *text);
+void resp_header(struct mresp *rs, const char *name, const char *value);
+void resp_release(struct mresp *rs);
+/* mock_parse_query - split "a=b&c=d" (percent-decoded) into args */
+void mock_parse_query(const char *q, struct mkv **args, size_t *nr);
+void mock_free_args(struct mkv *args, size_t nr);
+/* mock_base - "https://<host>" for links (caller frees) */
+char *mock_base(const struct mreq *rq);
+/* mock_random_hex - n random bytes as hex (caller frees) */
+char *mock_random_hex(size_t n);
+/* mock_log_event - add a JSON object to the request log (takes o) */
+void mock_log_event(cJSON *o);
+
+/* knobs (see mockd.c) */
+/* knobs_inject - a failure rule matching key fires: rs is filled (a 429/5xx
+ * with Retry-After when configured) and true is returned */
+bool knobs_inject(const char *key, struct mresp *rs);
+/* knobs_malformed - a body rule matching key fires: 1 truncate, 2 garbage, 0 none */
+int knobs_malformed(const char *key);
+long knobs_token_lifetime(void);
+long knobs_max_page(void);   /* 0: no cap */
+bool knobs_token_check(void); /* reject expired tokens (default on) */
+
+/* service registration (one per service file) */
+void m365_register(void);
+int m365_load_fixture(const char *path);
+void m365_set_option(const char *name, const char *value);
+void m365_cleanup(void);
+
+#endif
