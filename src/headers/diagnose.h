@@ -19,6 +19,8 @@
  *   headers.from-returnpath-misaligned  From and Return-Path are in different
  *                              organizational domains (warn)
  *   headers.no-auth-results    no authentication results at all (info)
+ *   headers.auth-pass          nothing above warn and the newest receiver
+ *                              recorded results: no authentication problem (ok)
  */
 #ifndef ALIASAUDIT_HEADERS_DIAGNOSE_H
 #define ALIASAUDIT_HEADERS_DIAGNOSE_H

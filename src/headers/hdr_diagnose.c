@@ -469,6 +469,30 @@ static void diag_alignment(struct hdr_analysis *a)
 	free(oe);
 }
 
+/* diag_all_pass - say so when nothing is wrong and a receiver recorded results */
+static void diag_all_pass(struct hdr_analysis *a)
+{
+	static const char *const methods[] = { "spf", "dkim", "dmarc" };
+	const struct hdr_ar *h = a->nr_ars ? &a->ars[0] : NULL;
+	struct hdr_diag *d;
+
+	for (size_t i = 0; i < a->nr_diags; i++)
+		if (a->diags[i].severity >= HDR_SEV_WARN)
+			return;
+	if (!h || h->ar.none)
+		return;
+	d = add_diag(a, "headers.auth-pass", HDR_SEV_OK, h->hop,
+		     "no authentication problem: the last receiver (%s) recorded no failure",
+		     hop_receiver(a, h->hop, h->ar.authserv_id));
+	for (size_t m = 0; m < ARRAY_SIZE(methods); m++) {
+		const struct ar_result *r = NULL;
+		for (size_t j = 0; j < h->ar.nr && !r; j++)
+			if (!strcmp(h->ar.results[j].method, methods[m]))
+				r = &h->ar.results[j];
+		add_evidence(d, "%s=%s", methods[m], r ? r->result : "(not recorded)");
+	}
+}
+
 /* hdr_diagnose - run every rule */
 void hdr_diagnose(struct hdr_analysis *a)
 {
@@ -482,4 +506,5 @@ void hdr_diagnose(struct hdr_analysis *a)
 	diag_arc(a);
 	diag_compauth(a);
 	diag_alignment(a);
+	diag_all_pass(a);
 }
