@@ -520,6 +520,33 @@ static const char *jstr(const cJSON *o, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* blob_fix - a fix_def (in the view's arena) from a stored "fix" object */
+static const struct fix_def *blob_fix(struct view_priv *p, const cJSON *fix)
+{
+	struct fix_def *fd = arena_alloc(&p->arena, sizeof(*fd));
+	fd->id = arena_strdup(&p->arena, jstr(fix, "id") ? jstr(fix, "id") : "");
+	fd->automated = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fix, "automated"));
+	fd->title = arena_strdup(&p->arena, jstr(fix, "title") ? jstr(fix, "title") : "");
+	fd->steps = arena_strdup(&p->arena, jstr(fix, "steps"));
+	return fd;
+}
+
+/* blob_refs - a NULL-terminated refs array (in the arena), or NULL */
+static const char *const *blob_refs(struct view_priv *p, const cJSON *refs)
+{
+	const char **r;
+	const cJSON *it;
+	int k = 0;
+	if (!cJSON_IsArray(refs))
+		return NULL;
+	r = arena_alloc(&p->arena, (size_t)(cJSON_GetArraySize(refs) + 1) * sizeof(*r));
+	cJSON_ArrayForEach(it, refs)
+		if (cJSON_IsString(it))
+			r[k++] = arena_strdup(&p->arena, it->valuestring);
+	r[k] = NULL;
+	return r;
+}
+
 /* priv_check - the rebuilt check_def for a blob (one per check id) */
 static const struct check_def *priv_check(struct view_priv *p, const cJSON *o)
 {
@@ -540,24 +567,9 @@ static const struct check_def *priv_check(struct view_priv *p, const cJSON *o)
 	c->severity = sev < 0 ? SEV_INFO : (enum severity)sev;
 	c->symptom_code = arena_strdup(&p->arena, jstr(sym, "code"));
 	c->symptom_text = arena_strdup(&p->arena, jstr(sym, "text"));
-	if (cJSON_IsObject(fix)) {
-		struct fix_def *fd = arena_alloc(&p->arena, sizeof(*fd));
-		fd->id = arena_strdup(&p->arena, jstr(fix, "id") ? jstr(fix, "id") : "");
-		fd->automated = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fix, "automated"));
-		fd->title = arena_strdup(&p->arena, jstr(fix, "title") ? jstr(fix, "title") : "");
-		fd->steps = arena_strdup(&p->arena, jstr(fix, "steps"));
-		c->fix = fd;
-	}
-	if (cJSON_IsArray(refs)) {
-		int n = cJSON_GetArraySize(refs), k = 0;
-		const char **r = arena_alloc(&p->arena, (size_t)(n + 1) * sizeof(*r));
-		const cJSON *it;
-		cJSON_ArrayForEach(it, refs)
-			if (cJSON_IsString(it))
-				r[k++] = arena_strdup(&p->arena, it->valuestring);
-		r[k] = NULL;
-		c->refs = r;
-	}
+	if (cJSON_IsObject(fix))
+		c->fix = blob_fix(p, fix);
+	c->refs = blob_refs(p, refs);
 	ALLOC_GROW(p->checks, p->nr_checks + 1, p->alloc_checks);
 	p->checks[p->nr_checks++] = c;
 	return c;
@@ -568,7 +580,7 @@ static int rebuild_finding(struct view_priv *p, struct finding_list *l, const ch
 			   const char *path, char **err)
 {
 	cJSON *o = cJSON_Parse(blob);
-	const cJSON *pa, *ev, *fix, *hop;
+	const cJSON *pa, *ev, *fix, *hop, *sym;
 	const struct check_def *c;
 	struct finding *f;
 	int sev;
@@ -584,18 +596,13 @@ static int rebuild_finding(struct view_priv *p, struct finding_list *l, const ch
 	snprintf(f->id, sizeof(f->id), "%s", jstr(o, "id"));
 	sev = severity_parse(jstr(o, "severity"));
 	f->severity = sev < 0 ? c->severity : (enum severity)sev;
-	/* fix and symptom may differ per finding from the check's default */
+	/* fix, symptom and refs are per finding (a check's default may be refined) */
 	fix = cJSON_GetObjectItemCaseSensitive(o, "fix");
-	if (c->fix && cJSON_IsObject(fix) && jstr(fix, "id") && strcmp(jstr(fix, "id"), c->fix->id)) {
-		struct fix_def *fd = arena_alloc(&p->arena, sizeof(*fd));
-		fd->id = arena_strdup(&p->arena, jstr(fix, "id"));
-		fd->automated = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fix, "automated"));
-		fd->title = arena_strdup(&p->arena, jstr(fix, "title") ? jstr(fix, "title") : "");
-		fd->steps = arena_strdup(&p->arena, jstr(fix, "steps"));
-		f->fix = fd;
-	} else if (!cJSON_IsObject(fix)) {
-		f->fix = NULL;
-	}
+	f->fix = cJSON_IsObject(fix) ? blob_fix(p, fix) : NULL;
+	sym = cJSON_GetObjectItemCaseSensitive(o, "symptom");
+	f->symptom_code = arena_strdup(&p->arena, jstr(sym, "code"));
+	f->symptom_text = arena_strdup(&p->arena, jstr(sym, "text"));
+	f->refs = blob_refs(p, cJSON_GetObjectItemCaseSensitive(o, "refs"));
 	if (jstr(o, "fix_note"))
 		f->fix_note = xstrdup(jstr(o, "fix_note"));
 	pa = cJSON_GetObjectItemCaseSensitive(o, "path");
