@@ -431,6 +431,16 @@ static void log_request(struct mreq *rq, unsigned status)
 		cJSON_AddStringToObject(q, rq->args[i].key, rq->args[i].value);
 	MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, add_header_json, h);
 	memcpy(body, rq->body, rq->body_len);
+	/* a client secret in a form body is logged as its length only */
+	for (char *sec = strstr(body, "client_secret="); sec; sec = strstr(sec, "client_secret=")) {
+		char *v = sec + 14, *e = v + strcspn(v, "&");
+		char *red = mx_fmt("<redacted %zu bytes>", (size_t)(e - v));
+		char *nb = mx_fmt("%.*s%s%s", (int)(v - body), body, red, e);
+		sec = nb + (v - body) + strlen(red);
+		free(body);
+		free(red);
+		body = nb;
+	}
 	cJSON_AddStringToObject(o, "body", body);
 	cJSON_AddNumberToObject(o, "status", status);
 	free(body);
