@@ -53,7 +53,7 @@ static int nr_rules;
 static long latency_ms, token_lifetime = 3599, max_page;
 static bool token_check = true;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static FILE *logf;
+static FILE *log_file;
 static volatile sig_atomic_t stop;
 
 /* mx_malloc - malloc or abort */
@@ -212,9 +212,9 @@ void mock_log_event(cJSON *o)
 {
 	char *s = cJSON_PrintUnformatted(o);
 	pthread_mutex_lock(&mu);
-	if (logf) {
-		fprintf(logf, "%s\n", s);
-		fflush(logf);
+	if (log_file) {
+		fprintf(log_file, "%s\n", s);
+		fflush(log_file);
 	}
 	pthread_mutex_unlock(&mu);
 	free(s);
@@ -627,7 +627,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mockd: cannot read %s or %s\n", cert, key);
 		return 2;
 	}
-	if (log_path && !(logf = fopen(log_path, "a"))) {
+	if (log_path && !(log_file = fopen(log_path, "a"))) {
 		fprintf(stderr, "mockd: %s: %s\n", log_path, strerror(errno));
 		return 2;
 	}
@@ -661,8 +661,8 @@ int main(int argc, char **argv)
 		usleep(50000);
 
 	MHD_stop_daemon(d);
-	if (logf)
-		fclose(logf);
+	if (log_file)
+		fclose(log_file);
 	pthread_mutex_lock(&mu);
 	rules_clear();
 	pthread_mutex_unlock(&mu);
