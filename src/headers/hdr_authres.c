@@ -19,6 +19,7 @@ struct cursor {
 	struct strbuf *comment; /* where comments go; NULL to drop them */
 	bool noted_comment;     /* unterminated comment noted */
 	bool noted_props;       /* the property cap was noted for this result */
+	bool noted_results;     /* the result cap was noted */
 };
 
 /* hdr_authres_init - an empty result set */
@@ -139,13 +140,23 @@ static char *read_quoted(struct cursor *c)
 	return strbuf_detach(&sb, NULL);
 }
 
-/* read_value - a pvalue: quoted string or token-ish word ('=' '/' '@' allowed); never NULL */
+/* read_value - a pvalue: quoted string or token-ish word ('=' '/' '@' allowed),
+ * or a quoted local-part followed by "@domain"; never NULL */
 static char *read_value(struct cursor *c)
 {
 	char *v;
 
-	if (*c->p == '"')
-		return read_quoted(c);
+	if (*c->p == '"') {
+		v = read_quoted(c);
+		if (*c->p == '@') {
+			char *dom = read_word(c, "");
+			char *both = xstrfmt("%s%s", v, dom ? dom : "");
+			free(v);
+			free(dom);
+			return both;
+		}
+		return v;
+	}
 	v = read_word(c, "");
 	return v ? v : xstrdup("");
 }
@@ -323,9 +334,10 @@ static void parse_resinfo(struct cursor *c, struct authres *ar)
 		goto skip;
 	}
 	if (ar->nr >= AR_MAX_RESULTS) {
-		if (ar->nr == AR_MAX_RESULTS)
+		if (!c->noted_results)
 			hdr_notes_add(c->notes, "%s: more than %d results; the rest were ignored",
 				      c->what, AR_MAX_RESULTS);
+		c->noted_results = true;
 		free(result);
 		goto skip;
 	}
