@@ -1,0 +1,63 @@
+# audit_demo.sh - the offline demo pair: every check fires, the cross-tenant
+# loop is found, exit codes follow --fail-on, ids are stable across runs.
+. "$ROOT/tests/e2e/lib.sh"
+C="$ROOT/examples/contoso-m365.json" F="$ROOT/examples/fabrikam-gws.json"
+
+run "$AA" audit --snapshot "$C" --snapshot "$F" -f json
+expect_rc 1
+for check in route.loop route.ghost route.chain route.disabled-target route.catchall-shadow \
+	forward.blocked forward.external-auth forward.policy-open sendas.alias-disabled \
+	sendas.treat-as-alias sendas.missing sendas.unverified addr.plus-disabled; do
+	n=$(jq --arg c "$check" '[.findings[] | select(.check == $c)] | length' "$T/out")
+	[ "$n" -ge 1 ] || fail "no finding for $check"
+done
+jq_eq '.schema' 'aliasaudit.findings/1'
+jq_eq '.summary.complete' 'true'
+jq_eq '[.tenants[].name] | join(",")' 'contoso,fabrikam'
+# the cross-tenant loop: both tenants' bob forward to each other
+jq_eq '[.findings[] | select(.check == "route.loop") | .evidence.tenants | length] | max' '2'
+jq_eq '[.findings[] | select(.check == "route.loop" and .subject == "bob@fabrikam.com") | .path[].address] | join(" ")' \
+	'bob@fabrikam.com bob@contoso.com bob@fabrikam.com'
+# the loop inside contoso notes the auto-reply
+jq_eq '[.findings[] | select(.check == "route.loop" and .tenant == "contoso") | .evidence.auto_replies[]] | join(",")' 'admin@contoso.com'
+# every finding carries the §6 fields
+jq_eq '(.findings|length) as $n | [.findings[] | select((.id|test("^f-[0-9a-f]{16}$")) and .summary and .symptom and .fix.id and (.refs|type=="array"))] | length == $n' 'true'
+# refs with the benchmark version where they apply
+jq_eq '[.findings[] | select(.check == "forward.blocked" and .provider == "m365") | .refs[]] | index("CIS M365 v4.0.0 6.2.1") != null' 'true'
+jq_eq '[.findings[] | select(.check == "forward.policy-open" and .provider == "gworkspace") | .refs[]] | join(";")' \
+	'GWS.GMAIL.11.1v1;CIS Google Workspace v1.2.0 3.1.3.5.2'
+ids1=$(jq -r '[.findings[].id] | sort | join(" ")' "$T/out")
+
+# same input in the other order: same ids
+run "$AA" audit --snapshot "$F" --snapshot "$C" -f json
+expect_rc 1
+ids2=$(jq -r '[.findings[].id] | sort | join(" ")' "$T/out")
+[ "$ids1" = "$ids2" ] || fail "finding ids changed between runs"
+
+# --fail-on: nothing critical in the demo
+run "$AA" audit "$C" "$F" --fail-on critical -f json
+expect_rc 0
+# --check limits the run
+run "$AA" audit --snapshot "$C" --check route.loop -f json
+expect_rc 1
+jq_eq '[.findings[].check] | unique | join(",")' 'route.loop'
+
+# text: grouped by severity, paths with arrows and rule names, no colour without a TTY
+run "$AA" audit --snapshot "$C" --snapshot "$F"
+expect_rc 1
+out_has '^HIGH ('
+out_has '^MEDIUM ('
+out_has 'admin@contoso.com → info@contoso.com (inbox rule "Archive to info") → admin@contoso.com (inbox rule "Escalate to admin")'
+if grep -q "$(printf '\033')" "$T/out"; then fail "colour codes without a TTY"; fi
+# colour on a (pretended) TTY, but never with NO_COLOR
+ALIASAUDIT_ASSUME_TTY=1 run env -u NO_COLOR "$AA" audit --snapshot "$C"
+grep -q "$(printf '\033')\[" "$T/out" || fail "no colour on a TTY"
+ALIASAUDIT_ASSUME_TTY=1 NO_COLOR=1 run "$AA" audit --snapshot "$C"
+if grep -q "$(printf '\033')" "$T/out"; then fail "colour despite NO_COLOR"; fi
+
+# -o writes the report to a file, stdout stays empty
+run "$AA" audit --snapshot "$C" -f json -o "$T/report.json"
+expect_rc 1
+[ ! -s "$T/out" ] || fail "stdout not empty with -o"
+jq -e '.findings | length > 0' "$T/report.json" >/dev/null || fail "-o file lacks findings"
+pass
