@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+extern const struct provider_ops m365_provider;
+
 static const struct provider_ops *const providers[] = {
+	&m365_provider,
 	NULL,
 };
 

@@ -1,0 +1,130 @@
+/*
+ * m365.c - the Microsoft 365 provider: one const struct provider_ops, and
+ * the session (endpoints, the HTTP client, the Entra app and one token per
+ * resource) that open() builds from a [tenant] section without touching the
+ * network. Collection lives in m365_collect.c.
+ *
+ * Tenant keys: tenant_id (GUID), client_id, client_secret_env (the name of
+ * an environment variable) or certificate (PEM, key inside or in
+ * certificate_key) with certificate_alg = PS256 (default) | RS256;
+ * login_url, graph_url, exchange_url, ca_file, concurrency.
+ */
+#include "m365.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* root_url - the tenant's service root for key without a trailing slash (caller frees) */
+static char *root_url(const struct config *cfg, const struct tenant_config *t, const char *key,
+		      const char *def)
+{
+	const char *v = tenant_get(cfg, t, key);
+	size_t n;
+	if (!v || !*v)
+		v = def;
+	n = strlen(v);
+	while (n && v[n - 1] == '/')
+		n--;
+	return xstrndup(v, n);
+}
+
+/* m365_open - see provider.h */
+static struct provider_session *m365_open(const struct config *cfg, const struct tenant_config *t,
+					  const struct run_options *opt, char **err)
+{
+	struct m365_session *ms;
+	struct entra_app_opts ao = { 0 };
+	struct http_client_opts ho = { 0 };
+	const char *tid = tenant_get(cfg, t, "tenant_id"), *cid = tenant_get(cfg, t, "client_id");
+	const char *senv = tenant_get(cfg, t, "client_secret_env"), *cert = tenant_get(cfg, t, "certificate");
+	const char *alg = tenant_get(cfg, t, "certificate_alg"), *conc = tenant_get(cfg, t, "concurrency");
+	const char *where = t->source ? t->source : "config";
+
+	if (!tid || !cid) {
+		*err = xstrfmt("%s:%d: tenant '%s': missing key '%s'", where, t->line, t->name,
+			       !tid ? "tenant_id" : "client_id");
+		return NULL;
+	}
+	if (!m365_is_guid(tid)) {
+		*err = xstrfmt("%s:%d: tenant '%s': tenant_id '%s' is not the tenant GUID "
+			       "(the Exchange admin API wants the GUID in its path)", where, t->line, t->name, tid);
+		return NULL;
+	}
+	if (senv && cert) {
+		*err = xstrfmt("%s:%d: tenant '%s': set client_secret_env or certificate, not both",
+			       where, t->line, t->name);
+		return NULL;
+	}
+	if (senv) {
+		ao.secret = getenv(senv);
+		if (!ao.secret || !*ao.secret) {
+			*err = xstrfmt("tenant '%s': client_secret_env names %s, which is not set in the environment",
+				       t->name, senv);
+			return NULL;
+		}
+	} else if (!cert) {
+		*err = xstrfmt("%s:%d: tenant '%s': no credential: set client_secret_env or certificate",
+			       where, t->line, t->name);
+		return NULL;
+	}
+	ms = xcalloc(1, sizeof(*ms));
+	ms->concurrency = opt->concurrency > 0 ? opt->concurrency : conc ? atoi(conc) : 8;
+	if (ms->concurrency <= 0)
+		ms->concurrency = 8;
+	ho.concurrency = ms->concurrency;
+	ho.ca_file = tenant_get(cfg, t, "ca_file");
+	ms->http = http_client_new(&ho);
+	ms->graph_url = root_url(cfg, t, "graph_url", M365_GRAPH_URL);
+	ms->exchange_url = root_url(cfg, t, "exchange_url", M365_EXCHANGE_URL);
+	ms->tenant_id = xstrdup(tid);
+	{
+		char *login = root_url(cfg, t, "login_url", M365_LOGIN_URL);
+		ao.login_url = login;
+		ao.tenant = tid;
+		ao.client_id = cid;
+		ao.cert_path = cert;
+		ao.key_path = tenant_get(cfg, t, "certificate_key");
+		ao.alg = alg && !strcasecmp(alg, "rs256") ? JWT_RS256 : JWT_PS256;
+		ms->app = entra_app_new(&ao, ms->http, err);
+		free(login);
+	}
+	if (!ms->app) {
+		char *e = xstrfmt("tenant '%s': %s", t->name, *err);
+		free(*err);
+		*err = e;
+		http_client_free(ms->http);
+		free(ms->graph_url);
+		free(ms->exchange_url);
+		free(ms->tenant_id);
+		free(ms);
+		return NULL;
+	}
+	entra_token_init(&ms->graph, ms->app, M365_GRAPH_SCOPE);
+	entra_token_init(&ms->exchange, ms->app, M365_EXCHANGE_SCOPE);
+	return &ms->base;
+}
+
+/* m365_close - see provider.h */
+static void m365_close(struct provider_session *ps)
+{
+	struct m365_session *ms = (struct m365_session *)ps;
+	if (!ms)
+		return;
+	entra_token_release(&ms->graph);
+	entra_token_release(&ms->exchange);
+	entra_app_free(ms->app);
+	http_client_free(ms->http);
+	free(ms->graph_url);
+	free(ms->exchange_url);
+	free(ms->tenant_id);
+	free(ms);
+}
+
+const struct provider_ops m365_provider = {
+	.name = "m365",
+	.caps = PROVIDER_CAN_COLLECT,
+	.open = m365_open,
+	.collect = m365_collect,
+	.close = m365_close,
+};
