@@ -76,6 +76,27 @@ static void print_finding(FILE *out, const struct finding *f)
 	}
 }
 
+/* print_tenant_table - the agency view: one line per tenant with counts by severity */
+static void print_tenant_table(FILE *out, const struct audit_result *res)
+{
+	fprintf(out, "  %-24s %-11s %-10s %5s %5s %6s %5s %5s\n", "TENANT", "PROVIDER", "STATUS",
+		"CRIT", "HIGH", "MEDIUM", "LOW", "INFO");
+	for (size_t t = 0; t < res->nr_snapshots; t++) {
+		const struct snapshot *s = res->snapshots[t];
+		size_t c[SEV_COUNT] = { 0 };
+		bool gaps = false;
+		for (size_t i = 0; i < res->findings.nr; i++)
+			if (!strcmp(res->findings.items[i].tenant, s->tenant))
+				c[res->findings.items[i].severity]++;
+		for (size_t i = 0; i < res->findings.nr_gaps; i++)
+			gaps |= !strcmp(res->findings.gaps[i].tenant, s->tenant);
+		fprintf(out, "  %-24s %-11s %-10s %5zu %5zu %6zu %5zu %5zu\n", s->tenant, s->provider,
+			!s->complete ? "INCOMPLETE" : gaps ? "PARTIAL" : "complete",
+			c[SEV_CRITICAL], c[SEV_HIGH], c[SEV_MEDIUM], c[SEV_LOW], c[SEV_INFO]);
+	}
+	fputc('\n', out);
+}
+
 static void print_incomplete(FILE *out, const struct audit_result *res, bool color)
 {
 	bool any = res->findings.nr_gaps > 0 || res->graph_truncated;
@@ -110,6 +131,8 @@ int report_write_text(FILE *out, const struct audit_result *res,
 		fprintf(out, "%s %s (%s%s)", i ? "," : "", res->snapshots[i]->tenant,
 			res->snapshots[i]->provider, res->snapshots[i]->complete ? "" : ", incomplete");
 	fputs("\n\n", out);
+	if (res->nr_snapshots > 1)
+		print_tenant_table(out, res);
 	print_incomplete(out, res, color);
 
 	for (size_t i = 0; i < res->findings.nr; i++)

@@ -47,6 +47,7 @@ run "$AA" audit --snapshot "$C" --snapshot "$F"
 expect_rc 1
 out_has '^HIGH ('
 out_has '^MEDIUM ('
+out_has "  contoso                  m365        complete"
 out_has 'admin@contoso.com → info@contoso.com (inbox rule "Archive to info") → admin@contoso.com (inbox rule "Escalate to admin")'
 if grep -q "$(printf '\033')" "$T/out"; then fail "colour codes without a TTY"; fi
 # colour on a (pretended) TTY, but never with NO_COLOR
