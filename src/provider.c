@@ -63,22 +63,26 @@ void provider_close(struct provider_session *ps)
 		ps->ops->close(ps);
 }
 
+void fix_change_release(struct fix_change *c)
+{
+	free(c->tenant);
+	free(c->provider);
+	free(c->object);
+	free(c->setting);
+	free(c->old_value);
+	free(c->new_value);
+	for (size_t j = 0; j < c->nr_finding_ids; j++)
+		free(c->finding_ids[j]);
+	free(c->finding_ids);
+	free(c->fix_id);
+	cJSON_Delete(c->params);
+	memset(c, 0, sizeof(*c));
+}
+
 void fix_plan_release(struct fix_plan *p)
 {
-	for (size_t i = 0; i < p->nr; i++) {
-		struct fix_change *c = &p->changes[i];
-		free(c->tenant);
-		free(c->provider);
-		free(c->object);
-		free(c->setting);
-		free(c->old_value);
-		free(c->new_value);
-		for (size_t j = 0; j < c->nr_finding_ids; j++)
-			free(c->finding_ids[j]);
-		free(c->finding_ids);
-		free(c->fix_id);
-		cJSON_Delete(c->params);
-	}
+	for (size_t i = 0; i < p->nr; i++)
+		fix_change_release(&p->changes[i]);
 	free(p->changes);
 	memset(p, 0, sizeof(*p));
 }

@@ -53,6 +53,8 @@ struct fix_change {
 struct fix_plan {
 	struct fix_change *changes; size_t nr, alloc;
 };
+/* fix_change_release - free what c owns; fix_plan_release - every change and the array */
+void fix_change_release(struct fix_change *c);
 void fix_plan_release(struct fix_plan *p);
 
 enum provider_caps {

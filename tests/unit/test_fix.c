@@ -1,0 +1,387 @@
+/*
+ * test_fix.c - the apply-fix engine against a fake provider whose "tenant" is
+ * an in-memory key/value store: plan merge and order, apply with
+ * compare-and-swap, partial failure, undo in reverse order, an interrupted
+ * apply undone from its journal, and corrupt journals refused whole.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "fix.h"
+#include "journal.h"
+#include "util.h"
+
+/* ---- the fake tenant ---- */
+static struct { const char *key; char *value; } store[3];
+static const char *fail_key;       /* apply_change fails for this key */
+static int applies, reverts;
+
+static char **slot(const char *key)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(store); i++)
+		if (!strcmp(store[i].key, key))
+			return &store[i].value;
+	return NULL;
+}
+
+static void store_reset(void)
+{
+	const char *keys[] = { "A", "B", "C" }, *vals[] = { "1", "\"x\"", "false" };
+	for (size_t i = 0; i < ARRAY_SIZE(store); i++) {
+		free(store[i].value);
+		store[i].key = keys[i];
+		store[i].value = xstrdup(vals[i]);
+	}
+	fail_key = NULL;
+	applies = reverts = 0;
+}
+
+static void store_set(const char *key, const char *v)
+{
+	char **s = slot(key);
+	free(*s);
+	*s = xstrdup(v);
+}
+
+/* plan_fix: the finding's subject names the key; "none" plans nothing */
+static int fake_plan(struct provider_session *ps, const struct snapshot *snap,
+		     const struct finding *f, const char *variant, struct fix_plan *plan, char **err)
+{
+	static const struct { const char *key, *old, *new_; } m[] = {
+		{ "A", "1", "2" }, { "B", "\"x\"", "\"y\"" }, { "C", "false", "true" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(m); i++) {
+		if (strcmp(f->subject, m[i].key))
+			continue;
+		ALLOC_GROW(plan->changes, plan->nr + 1, plan->alloc);
+		struct fix_change *c = &plan->changes[plan->nr++];
+		memset(c, 0, sizeof(*c));
+		c->tenant = xstrdup(f->tenant);
+		c->provider = xstrdup("fake");
+		c->object = xstrfmt("setting %s", m[i].key);
+		c->setting = xstrdup(m[i].key);
+		c->old_value = xstrdup(m[i].old);
+		c->new_value = xstrdup(m[i].new_);
+		c->finding_ids = xcalloc(1, sizeof(char *));
+		c->finding_ids[0] = xstrdup(f->id);
+		c->nr_finding_ids = 1;
+		c->reversible = true;
+		c->fix_id = xstrdup("fake.set");
+		c->params = cJSON_CreateObject();
+		cJSON_AddStringToObject(c->params, "key", m[i].key);
+		return 1;
+	}
+	return 0;
+}
+
+static int fake_read(struct provider_session *ps, const struct fix_change *c, char **out, char **err)
+{
+	*out = xstrdup(*slot(c->setting));
+	return 0;
+}
+
+static int fake_apply(struct provider_session *ps, const struct fix_change *c, char **err)
+{
+	if (fail_key && !strcmp(fail_key, c->setting)) {
+		*err = xstrdup("HTTP 503 after 5 tries");
+		return -1;
+	}
+	applies++;
+	store_set(c->setting, c->new_value);
+	return 0;
+}
+
+static int fake_revert(struct provider_session *ps, const struct fix_change *c, char **err)
+{
+	reverts++;
+	store_set(c->setting, c->old_value);
+	return 0;
+}
+
+static const struct provider_ops fake_ops = {
+	.name = "fake", .plan_fix = fake_plan, .read_value = fake_read,
+	.apply_change = fake_apply, .revert_change = fake_revert,
+};
+static struct provider_session fake_session = { .ops = &fake_ops };
+
+static const struct fix_def auto_fix = { .id = "fake.set", .automated = true, .title = "set", .steps = "set it" };
+static const struct fix_def manual_fix = { .id = "fake.manual", .automated = false, .title = "by hand", .steps = "do it" };
+static const struct check_def auto_check = { .id = "route.loop", .title = "t", .fix = &auto_fix };
+static const struct check_def manual_check = { .id = "route.ghost", .title = "t", .fix = &manual_fix };
+
+/* make_result - findings on keys A, B, C (automated), A again (merged), a
+ * manual one, and an automated one the provider cannot plan */
+static void make_result(struct audit_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	const char *subjects[] = { "C", "A", "B", "A" };
+	for (size_t i = 0; i < ARRAY_SIZE(subjects); i++) {
+		struct finding *f = finding_new(&res->findings, &auto_check, "t1", "fake", subjects[i],
+						"problem %zu", i);
+		finding_add_hop(f, subjects[i], "start", NULL);
+		char key[8];
+		snprintf(key, sizeof(key), "%zu", i);
+		finding_set_id(f, key);
+	}
+	struct finding *f = finding_new(&res->findings, &manual_check, "t1", "fake", "M", "manual");
+	finding_set_id(f, NULL);
+	f = finding_new(&res->findings, &auto_check, "t1", "fake", "none", "unplannable");
+	finding_set_id(f, NULL);
+}
+
+static char *tmpdir;
+static struct fix_target target = { .tenant = "t1", .ps = &fake_session };
+
+static void plan_for(struct audit_result *res, struct fix_plan *plan, size_t *nr_manual)
+{
+	const struct finding **manual = NULL;
+	struct fix_selection sel = { 0 };
+	char *err = NULL;
+	make_result(res);
+	memset(plan, 0, sizeof(*plan));
+	assert_int_equal(fix_plan_build(&target, 1, res, &sel, plan, &manual, nr_manual, &err), 0);
+	free(manual);
+}
+
+static void test_plan(void **state)
+{
+	(void)state;
+	struct audit_result res;
+	struct fix_plan plan;
+	size_t nr_manual;
+	store_reset();
+	plan_for(&res, &plan, &nr_manual);
+	assert_int_equal(plan.nr, 3);            /* A merged */
+	assert_int_equal(nr_manual, 2);
+	assert_string_equal(plan.changes[0].setting, "A"); /* sorted by object */
+	assert_string_equal(plan.changes[2].setting, "C");
+	assert_int_equal(plan.changes[0].nr_finding_ids, 2);
+	/* printing changes nothing */
+	FILE *out = fopen("/dev/null", "w");
+	fix_plan_print(out, &plan, NULL, 0);
+	fclose(out);
+	assert_int_equal(applies, 0);
+	fix_plan_release(&plan);
+	audit_result_release(&res);
+}
+
+static void test_apply_then_undo(void **state)
+{
+	(void)state;
+	struct audit_result res;
+	struct fix_plan plan;
+	size_t nr_manual;
+	struct journal j, back;
+	struct stat st;
+	char *err = NULL;
+	FILE *log = fopen("/dev/null", "w");
+
+	store_reset();
+	plan_for(&res, &plan, &nr_manual);
+	assert_int_equal(journal_create(&j, tmpdir, NULL, &err), 0);
+	assert_int_equal(stat(j.path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(fix_apply(&target, 1, &plan, &j, log, &err), 0);
+	assert_string_equal(*slot("A"), "2");
+	assert_string_equal(*slot("B"), "\"y\"");
+	assert_string_equal(*slot("C"), "true");
+	char *path = xstrdup(j.path);
+	journal_close(&j);
+
+	assert_int_equal(journal_load(&back, path, true, &err), 0);
+	assert_int_equal(back.nr, 3);
+	for (size_t i = 0; i < back.nr; i++)
+		assert_int_equal(back.entries[i].status, JS_APPLIED);
+	assert_int_equal(fix_undo(&target, 1, &back, log, &err), 0);
+	assert_string_equal(*slot("A"), "1");
+	assert_string_equal(*slot("B"), "\"x\"");
+	assert_string_equal(*slot("C"), "false");
+	assert_int_equal(reverts, 3);
+	journal_close(&back);
+	/* the undo is recorded: a second undo has nothing left to do */
+	assert_int_equal(journal_load(&back, path, true, &err), 0);
+	for (size_t i = 0; i < back.nr; i++)
+		assert_int_equal(back.entries[i].undo_status, JS_APPLIED);
+	assert_int_equal(fix_undo(&target, 1, &back, log, &err), 0);
+	assert_int_equal(reverts, 3);
+	journal_close(&back);
+	free(path);
+	fclose(log);
+	fix_plan_release(&plan);
+	audit_result_release(&res);
+}
+
+static void test_compare_and_swap(void **state)
+{
+	(void)state;
+	struct audit_result res;
+	struct fix_plan plan;
+	size_t nr_manual;
+	struct journal j;
+	char *err = NULL;
+	FILE *log = fopen("/dev/null", "w");
+
+	store_reset();
+	plan_for(&res, &plan, &nr_manual);
+	store_set("B", "\"changed by someone\"");  /* between plan and apply */
+	assert_int_equal(journal_create(&j, tmpdir, NULL, &err), 0);
+	assert_int_equal(fix_apply(&target, 1, &plan, &j, log, &err), 0);
+	assert_string_equal(*slot("B"), "\"changed by someone\"");
+	assert_string_equal(*slot("A"), "2");
+	assert_int_equal(applies, 2);
+	char *path = xstrdup(j.path);
+	journal_close(&j);
+	assert_int_equal(journal_load(&j, path, true, &err), 0);
+	assert_int_equal(j.entries[1].status, JS_SKIPPED);
+	/* undo skips B too (it was never ours) */
+	assert_int_equal(fix_undo(&target, 1, &j, log, &err), 0);
+	assert_string_equal(*slot("B"), "\"changed by someone\"");
+	assert_string_equal(*slot("A"), "1");
+	journal_close(&j);
+	free(path);
+	fclose(log);
+	fix_plan_release(&plan);
+	audit_result_release(&res);
+}
+
+static void test_partial_failure(void **state)
+{
+	(void)state;
+	struct audit_result res;
+	struct fix_plan plan;
+	size_t nr_manual;
+	struct journal j;
+	char *err = NULL;
+	FILE *log = fopen("/dev/null", "w");
+
+	store_reset();
+	plan_for(&res, &plan, &nr_manual);
+	fail_key = "B";
+	assert_int_equal(journal_create(&j, tmpdir, NULL, &err), 0);
+	assert_int_equal(fix_apply(&target, 1, &plan, &j, log, &err), 1);
+	char *path = xstrdup(j.path);
+	journal_close(&j);
+	assert_int_equal(journal_load(&j, path, true, &err), 0);
+	assert_int_equal(j.entries[0].status, JS_APPLIED);
+	assert_int_equal(j.entries[1].status, JS_FAILED);
+	assert_int_equal(j.entries[2].status, JS_APPLIED);
+	fail_key = NULL;
+	assert_int_equal(fix_undo(&target, 1, &j, log, &err), 0);
+	assert_string_equal(*slot("A"), "1");
+	assert_string_equal(*slot("C"), "false");
+	assert_int_equal(reverts, 2);
+	journal_close(&j);
+	free(path);
+	fclose(log);
+	fix_plan_release(&plan);
+	audit_result_release(&res);
+}
+
+/* an apply killed after change 1 took effect and while change 2 was journaled */
+static void test_interrupted_apply(void **state)
+{
+	(void)state;
+	struct audit_result res;
+	struct fix_plan plan;
+	size_t nr_manual;
+	struct journal j;
+	char *err = NULL;
+	FILE *log = fopen("/dev/null", "w");
+
+	store_reset();
+	plan_for(&res, &plan, &nr_manual);
+	assert_int_equal(journal_create(&j, tmpdir, NULL, &err), 0);
+	assert_int_equal(journal_intent(&j, 1, &plan.changes[0], &err), 0);
+	store_set("A", "2");                                  /* it took effect */
+	assert_int_equal(journal_result(&j, 1, JS_APPLIED, NULL, &err), 0);
+	assert_int_equal(journal_intent(&j, 2, &plan.changes[1], &err), 0); /* killed here */
+	char *path = xstrdup(j.path);
+	journal_close(&j);
+	assert_int_equal(journal_load(&j, path, true, &err), 0);
+	assert_int_equal(j.entries[1].status, JS_NONE);
+	assert_int_equal(fix_undo(&target, 1, &j, log, &err), 0);
+	assert_string_equal(*slot("A"), "1");
+	assert_string_equal(*slot("B"), "\"x\"");
+	assert_int_equal(reverts, 1);
+	journal_close(&j);
+	free(path);
+	fclose(log);
+	fix_plan_release(&plan);
+	audit_result_release(&res);
+}
+
+static void test_corrupt_journals(void **state)
+{
+	(void)state;
+	static const struct { const char *text, *want; } cases[] = {
+		{ "", "empty journal" },
+		{ "{\"type\":\"journal\",\"version\":1}\n{\"type\":\"intent\",\"seq\":1,", "truncated" },
+		{ "{\"type\":\"journal\",\"version\":1}\nnot json\n", "line 2: not a JSON object" },
+		{ "{\"type\":\"intent\",\"seq\":1}\n", "line 1: not an aliasaudit journal" },
+		{ "{\"type\":\"journal\",\"version\":9}\n", "unsupported journal version" },
+		{ "{\"type\":\"journal\",\"version\":1}\n{\"type\":\"result\",\"seq\":3,\"status\":\"applied\"}\n",
+		  "line 2: seq 3: a result for a change with no intent" },
+		{ "{\"type\":\"journal\",\"version\":1}\n{\"type\":\"intent\",\"seq\":1,\"change\":{\"tenant\":\"t\"}}\n",
+		  "line 2: change.provider: missing" },
+		{ "{\"type\":\"journal\",\"version\":1}\n{\"type\":\"intent\",\"seq\":1,\"change\":{\"tenant\":\"t\","
+		  "\"provider\":\"p\",\"fix_id\":\"f\",\"object\":\"o\",\"setting\":\"s\",\"old_value\":\"{bad\","
+		  "\"new_value\":\"1\",\"reversible\":true,\"finding_ids\":[],\"params\":{}}}\n",
+		  "change.old_value: not a JSON value" },
+		{ "{\"type\":\"journal\",\"version\":1}\n{\"type\":\"mystery\",\"seq\":1}\n", "line 2:" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *path = xstrfmt("%s/corrupt-%zu.jsonl", tmpdir, i);
+		FILE *f = fopen(path, "w");
+		fputs(cases[i].text, f);
+		fclose(f);
+		struct journal j;
+		char *err = NULL;
+		if (journal_load(&j, path, false, &err) == 0)
+			fail_msg("case %zu: corrupt journal accepted", i);
+		if (!strstr(err, cases[i].want) || strchr(err, '\n'))
+			fail_msg("case %zu: error '%s' lacks '%s'", i, err, cases[i].want);
+		free(err);
+		free(path);
+	}
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	char tmpl[] = "/tmp/aa-fix-XXXXXX";
+	tmpdir = xstrdup(mkdtemp(tmpl));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char *cmd = xstrfmt("rm -rf '%s'", tmpdir);
+	if (system(cmd)) {}
+	free(cmd);
+	free(tmpdir);
+	for (size_t i = 0; i < ARRAY_SIZE(store); i++)
+		free(store[i].value);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plan),
+		cmocka_unit_test(test_apply_then_undo),
+		cmocka_unit_test(test_compare_and_swap),
+		cmocka_unit_test(test_partial_failure),
+		cmocka_unit_test(test_interrupted_apply),
+		cmocka_unit_test(test_corrupt_journals),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
