@@ -49,6 +49,12 @@ CORE_SRCS     := $(filter-out src/main.c,$(sort $(wildcard src/*.c src/*/*.c)))
 PROVIDER_SRCS := $(sort $(wildcard providers/*/*.c))
 LIB_SRCS      := $(CORE_SRCS) $(PROVIDER_SRCS)
 LIB_OBJS      := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+# ar keys archive members by base name: two sources called x.c in different
+# directories would silently replace each other in libaliasaudit.a
+DUP_NAMES     := $(shell printf '%s\n' $(notdir $(LIB_SRCS)) | sort | uniq -d)
+ifneq ($(DUP_NAMES),)
+$(error source file names must be unique across src/ and providers/: $(DUP_NAMES))
+endif
 UNIT_SRCS     := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS     := $(UNIT_SRCS:%.c=$(BUILD)/%)
 MOCK_SRCS     := $(sort $(wildcard tests/mocks/*.c))
