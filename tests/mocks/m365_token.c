@@ -191,6 +191,8 @@ void m365_token_handler(struct mreq *rq, struct mresp *rs)
 	cJSON *j;
 
 	memcpy(body, rq->body, rq->body_len);
+	if (knobs_inject(rq->path, rs))
+		goto out;
 	if (!ct || strncmp(ct, "application/x-www-form-urlencoded", 33)) {
 		token_error(rs, 400, "invalid_request", 900144, "The request body must contain the following parameter: 'grant_type'.");
 		goto out;
@@ -270,6 +272,15 @@ void m365_token_handler(struct mreq *rq, struct mresp *rs)
 	cJSON_AddNumberToObject(j, "ext_expires_in", (double)life);
 	cJSON_AddStringToObject(j, "access_token", tok);
 	resp_json(rs, 200, j);
+	switch (knobs_malformed(rq->path)) {
+	case 1:
+		rs->body_len /= 2;
+		rs->body[rs->body_len] = '\0';
+		break;
+	case 2:
+		resp_text(rs, 200, "application/json", "<html>Sign-in service unavailable</html>");
+		break;
+	}
 out:
 	mock_free_args(f, nf);
 	free(body);
