@@ -8,6 +8,7 @@
 #include "collect.h"
 #include "graph.h"
 #include "history.h"
+#include "mail.h"
 #include "report.h"
 #include "util.h"
 
@@ -20,13 +21,14 @@
 static const char usage[] =
 "usage: aliasaudit audit [-c FILE] [-t TENANT]... [--snapshot FILE]... [FILE...]\n"
 "                        [-f FORMAT] [-o FILE] [--fail-on SEVERITY] [--save-snapshot FILE]\n"
-"                        [--history DB] [-j N] [--check ID]...\n"
+"                        [--history DB] [-j N] [--check ID]... [--mail-to ADDR]\n"
 "\n"
 "Audits alias routing, forwarding and send-as. Tenants are read live from the\n"
 "config (-c, default $XDG_CONFIG_HOME/aliasaudit/config.ini, else the AZURE_* /\n"
 "GOOGLE_APPLICATION_CREDENTIALS variables); saved snapshots are read with\n"
 "--snapshot (or as plain file arguments). All of them form one routing graph,\n"
-"so loops across tenants are found.\n"
+"so loops across tenants are found. With snapshots, tenants are collected live\n"
+"only when named with -t; -c then only supplies defaults (history, smtp_url).\n"
 "\n"
 "  -c, --config FILE       configuration file (INI)\n"
 "  -t, --tenant NAME       audit only this tenant of the config (repeatable)\n"
@@ -40,6 +42,9 @@ static const char usage[] =
 "                          (default: 'history' in the config's [defaults])\n"
 "  -j, --jobs N            concurrent requests per tenant (default: config, else 8)\n"
 "      --check ID          run only this check (repeatable; see 'aliasaudit checks')\n"
+"      --mail-to ADDR      also mail the report (comma-separated addresses) through\n"
+"                          the config's smtp_url (STARTTLS required; login from\n"
+"                          ALIASAUDIT_SMTP_USER / ALIASAUDIT_SMTP_PASSWORD)\n"
 "      --max-depth N, --max-fanout N, --max-nodes N\n"
 "                          routing limits (defaults 20, 10000, 20000000); a walk that\n"
 "                          hits one is reported as not evaluated, never as clean\n"
@@ -50,7 +55,7 @@ static const char usage[] =
 "not be read or checked). Bounce in hand: 'aliasaudit explain CODE'.\n";
 
 enum { OPT_SNAPSHOT = 256, OPT_FAIL_ON, OPT_SAVE, OPT_HISTORY, OPT_CHECK, OPT_MAX_DEPTH,
-       OPT_MAX_FANOUT, OPT_MAX_NODES };
+       OPT_MAX_FANOUT, OPT_MAX_NODES, OPT_MAIL_TO };
 
 static const struct option options[] = {
 	{ "check", required_argument, NULL, OPT_CHECK },
@@ -60,6 +65,7 @@ static const struct option options[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "history", required_argument, NULL, OPT_HISTORY },
 	{ "jobs", required_argument, NULL, 'j' },
+	{ "mail-to", required_argument, NULL, OPT_MAIL_TO },
 	{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
 	{ "max-fanout", required_argument, NULL, OPT_MAX_FANOUT },
 	{ "max-nodes", required_argument, NULL, OPT_MAX_NODES },
@@ -71,7 +77,7 @@ static const struct option options[] = {
 };
 
 struct audit_args {
-	const char *config, *format, *output, *save, *history;
+	const char *config, *format, *output, *save, *history, *mail_to;
 	const char **tenants; size_t nr_tenants, alloc_tenants;
 	const char **files; size_t nr_files, alloc_files;
 	const char **checks; size_t nr_checks, alloc_checks;
@@ -117,6 +123,7 @@ static int parse_args(int argc, char **argv, struct audit_args *a)
 		case 'o': a->output = optarg; break;
 		case OPT_SAVE: a->save = optarg; break;
 		case OPT_HISTORY: a->history = optarg; break;
+		case OPT_MAIL_TO: a->mail_to = optarg; break;
 		case OPT_CHECK: push(&a->checks, &a->nr_checks, &a->alloc_checks, optarg); break;
 		case OPT_FAIL_ON:
 			if ((sev = severity_parse(optarg)) < 0)
@@ -170,35 +177,82 @@ static char *save_path(const char *base, const char *tenant, size_t nr)
 	return xstrfmt("%s-%s", base, tenant);
 }
 
-static int write_report(const struct audit_args *a, const struct audit_result *res)
+/* render_report - the report in the chosen format, in memory (*out, caller frees) */
+static int render_report(const struct audit_args *a, const struct audit_result *res, bool color,
+			 char **out, size_t *len)
 {
 	const struct report_format *fmt = report_format_find(a->format);
-	struct report_options ro = { 0 };
-	FILE *out = stdout;
+	struct report_options ro = { .color = color };
 	char *err = NULL;
+	FILE *mem = open_memstream(out, len);
 	int rc;
-
-	if (a->output) {
-		out = fopen(a->output, "w");
-		if (!out)
-			return error("%s: %s", a->output, strerror(errno));
-	} else {
-		ro.color = !strcmp(a->format, "text") && is_tty_fd(1) && !getenv("NO_COLOR");
-	}
-	rc = fmt->write(out, res, &ro, &err);
-	if (out != stdout) {
-		if (fclose(out) && !rc) {
-			err = xstrfmt("%s: %s", a->output, strerror(errno));
-			rc = -1;
-		}
-	} else if (fflush(stdout) && !rc) {
-		err = xstrfmt("stdout: %s", strerror(errno));
+	if (!mem)
+		return error("out of memory rendering the report");
+	rc = fmt->write(mem, res, &ro, &err);
+	if (fclose(mem) && !rc)
 		rc = -1;
-	}
 	if (rc) {
-		error("%s", err);
+		error("%s", err ? err : "rendering the report failed");
 		free(err);
+		FREE_AND_NULL(*out);
 	}
+	return rc;
+}
+
+/* write_output - the rendered report to -o FILE or stdout */
+static int write_output(const struct audit_args *a, const char *text, size_t len)
+{
+	FILE *out = a->output ? fopen(a->output, "w") : stdout;
+	const char *name = a->output ? a->output : "stdout";
+	if (!out)
+		return error("%s: %s", a->output, strerror(errno));
+	if (fwrite(text, 1, len, out) != len || (out == stdout ? fflush(out) : fclose(out))) {
+		if (out != stdout)
+			fclose(out);
+		return error("%s: %s", name, strerror(errno));
+	}
+	return 0;
+}
+
+/* content_type - the MIME type of a format, for --mail-to */
+static const char *content_type(const char *format)
+{
+	static const struct { const char *fmt, *type; } types[] = {
+		{ "text", "text/plain; charset=utf-8" }, { "json", "application/json" },
+		{ "html", "text/html; charset=utf-8" }, { "csv", "text/csv; charset=utf-8" },
+		{ "md", "text/markdown; charset=utf-8" }, { "sarif", "application/sarif+json" },
+		{ "junit", "application/xml" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(types); i++)
+		if (!strcmp(types[i].fmt, format))
+			return types[i].type;
+	return "application/octet-stream";
+}
+
+/* mail_report - --mail-to: send the rendered report through the config's smtp_url */
+static int mail_report(const struct audit_args *a, const struct config *cfg, bool have_cfg,
+		       const struct audit_result *res, const char *text)
+{
+	const char *url = have_cfg ? config_default(cfg, "smtp_url") : NULL;
+	const char *from = have_cfg ? config_default(cfg, "mail_from") : NULL;
+	const char *ca = have_cfg ? config_default(cfg, "ca_file") : NULL;
+	size_t high = 0;
+	char *subject, *err = NULL;
+	int rc;
+	if (!url)
+		return error("--mail-to needs smtp_url in the config's [defaults] (e.g. "
+			     "smtp://relay.example.com:587)");
+	for (size_t i = 0; i < res->findings.nr; i++)
+		high += res->findings.items[i].severity >= SEV_HIGH;
+	subject = xstrfmt("aliasaudit: %zu finding%s (%zu high or critical)%s",
+			  res->findings.nr, res->findings.nr == 1 ? "" : "s", high,
+			  audit_complete(res) ? "" : " [INCOMPLETE]");
+	rc = mail_send_report(url, a->mail_to, from ? from : "aliasaudit@localhost", subject, text,
+			      content_type(a->format), ca, &err);
+	if (rc)
+		error("%s", err);
+	free(err);
+	free(subject);
 	return rc;
 }
 
@@ -225,8 +279,8 @@ int cmd_audit(int argc, char **argv)
 		ALLOC_GROW(snaps, nr + 1, alloc);
 		snaps[nr++] = s;
 	}
-	if (a.config || a.nr_tenants || !a.nr_files) {
-		struct run_options ro = { .concurrency = a.jobs, .progress = true };
+	bool collect_live = a.nr_tenants || !a.nr_files;
+	if (a.config || collect_live) {
 		if (load_config_for(a.config, &cfg, &err)) {
 			if (!a.nr_files && !a.config)
 				error("nothing to audit: %s; or audit saved snapshots with --snapshot FILE", err);
@@ -235,6 +289,9 @@ int cmd_audit(int argc, char **argv)
 			goto out;
 		}
 		have_cfg = true;
+	}
+	if (collect_live) {
+		struct run_options ro = { .concurrency = a.jobs, .progress = true };
 		rc = collect_tenants(&cfg, a.tenants, a.nr_tenants, &ro, &live, &nr_live, &err);
 		if (rc < 0) {
 			error("%s", err);
@@ -264,10 +321,16 @@ int cmd_audit(int argc, char **argv)
 		error("%s", err);
 		goto out;
 	}
-	if (write_report(&a, &res)) {
+	char *text = NULL;
+	size_t len = 0;
+	bool color = !a.output && !strcmp(a.format, "text") && is_tty_fd(1) && !getenv("NO_COLOR");
+	if (render_report(&a, &res, color, &text, &len) || write_output(&a, text, len) ||
+	    (a.mail_to && mail_report(&a, &cfg, have_cfg, &res, text))) {
+		free(text);
 		audit_result_release(&res);
 		goto out;
 	}
+	free(text);
 	const char *history = a.history ? a.history : have_cfg ? config_default(&cfg, "history") : NULL;
 	if (history && history_record(history, &res, &err)) {
 		error("%s", err);

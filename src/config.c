@@ -75,6 +75,13 @@ static char *check_value(const char *key, const char *value)
 	} else if (!strcmp(key, "certificate_alg")) {
 		if (strcasecmp(value, "ps256") && strcasecmp(value, "rs256"))
 			return xstrfmt("'%s' is not PS256 or RS256", value);
+	} else if (!strcmp(key, "smtp_url")) {
+		/* SMTP relays: smtp:// must upgrade with STARTTLS (mail.c enforces it), smtps:// is TLS */
+		if (!starts_with(value, "smtp://") && !starts_with(value, "smtps://"))
+			return xstrfmt("'%s' is not an smtp:// or smtps:// URL", value);
+		if (strchr(value + 7, '@'))
+			return xstrdup("credentials never sit in the URL: set ALIASAUDIT_SMTP_USER and "
+				       "ALIASAUDIT_SMTP_PASSWORD");
 	} else if (ends_with(key, "_url")) {
 		if (!starts_with(value, "https://"))
 			return xstrfmt("'%s' is not an https:// URL", value);
@@ -181,10 +188,9 @@ int config_load(const char *path, struct config *cfg, char **err)
 			return -1;
 		}
 	}
-	if (!cfg->nr_tenants) {
-		*err = xstrfmt("%s: no [tenant NAME] section", path);
-		return -1;
-	}
+	/* a config without tenants is valid: it can carry the defaults of
+	 * snapshot audits (history, smtp_url); collect_tenants says when a
+	 * tenant is needed and missing */
 	return 0;
 }
 
