@@ -9,9 +9,11 @@
 #include <string.h>
 
 extern const struct provider_ops m365_provider;
+extern const struct provider_ops gworkspace_provider;
 
 static const struct provider_ops *const providers[] = {
 	&m365_provider,
+	&gworkspace_provider,
 	NULL,
 };
 
