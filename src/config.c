@@ -113,6 +113,10 @@ static int handler(void *user, const char *section, const char *name, const char
 		add_kv(&cfg->defaults, &cfg->nr_defaults, &cfg->alloc_defaults, name, value, pc->line);
 		return 1;
 	}
+	if (!strcmp(section, "tenant")) {
+		pc->err = xstrfmt("%s:%d: [tenant] needs a name: [tenant NAME]", cfg->path, pc->section_line);
+		return 0;
+	}
 	if (starts_with(section, "tenant ") || starts_with(section, "tenant\t")) {
 		const char *tn = section + 7;
 		struct tenant_config *t;
@@ -254,6 +258,18 @@ int config_from_env(struct config *cfg, char **err)
 	 * GOOGLE_APPLICATION_CREDENTIALS + ALIASAUDIT_GOOGLE_SUBJECT: filled in by
 	 * the Google Workspace provider's issue (tenant "gworkspace", keys
 	 * credentials= and admin_subject=). Keep this block self-contained. */
+	if (env("GOOGLE_APPLICATION_CREDENTIALS") || env("ALIASAUDIT_GOOGLE_SUBJECT")) {
+		struct tenant_config *t;
+		if (!env("GOOGLE_APPLICATION_CREDENTIALS") || !env("ALIASAUDIT_GOOGLE_SUBJECT")) {
+			*err = xstrfmt("%s is set but %s is not (the service-account key file and the admin to impersonate)",
+				       env("GOOGLE_APPLICATION_CREDENTIALS") ? "GOOGLE_APPLICATION_CREDENTIALS" : "ALIASAUDIT_GOOGLE_SUBJECT",
+				       env("GOOGLE_APPLICATION_CREDENTIALS") ? "ALIASAUDIT_GOOGLE_SUBJECT" : "GOOGLE_APPLICATION_CREDENTIALS");
+			return -1;
+		}
+		t = env_tenant(cfg, "gworkspace", "gworkspace");
+		add_kv(&t->kv, &t->nr_kv, &t->alloc_kv, "credentials", env("GOOGLE_APPLICATION_CREDENTIALS"), 0);
+		add_kv(&t->kv, &t->nr_kv, &t->alloc_kv, "admin_subject", env("ALIASAUDIT_GOOGLE_SUBJECT"), 0);
+	}
 
 	return cfg->nr_tenants ? 0 : 1;
 }
