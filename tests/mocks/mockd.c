@@ -572,6 +572,7 @@ static void on_signal(int sig)
 /* services - each service file's registration; add gws_register here */
 static void (*const services[])(void) = {
 	m365_register,
+	gws_register,
 };
 
 /* main - parse options, start the daemon, write the port file, wait for a signal */
@@ -609,6 +610,9 @@ int main(int argc, char **argv)
 			}
 		} else if (!strcmp(a, "--m365-fixture")) {
 			if (m365_load_fixture(v) < 0)
+				return 2;
+		} else if (!strncmp(a, "--gws-", 6)) {
+			if (gws_set_option(a + 6, v) < 0)
 				return 2;
 		} else if (!strncmp(a, "--m365-", 7)) {
 			m365_set_option(a + 7, v);
@@ -667,6 +671,7 @@ int main(int argc, char **argv)
 	rules_clear();
 	pthread_mutex_unlock(&mu);
 	m365_cleanup();
+	gws_cleanup();
 	free(cert_pem);
 	free(key_pem);
 	return 0;

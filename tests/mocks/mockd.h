@@ -80,5 +80,8 @@ void m365_register(void);
 int m365_load_fixture(const char *path);
 void m365_set_option(const char *name, const char *value);
 void m365_cleanup(void);
+void gws_register(void);
+int gws_set_option(const char *name, const char *value); /* --gws-NAME VALUE */
+void gws_cleanup(void);
 
 #endif
