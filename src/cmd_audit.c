@@ -179,10 +179,10 @@ static char *save_path(const char *base, const char *tenant, size_t nr)
 
 /* render_report - the report in the chosen format, in memory (*out, caller frees) */
 static int render_report(const struct audit_args *a, const struct audit_result *res, bool color,
-			 char **out, size_t *len)
+			 const struct history_view *hv, char **out, size_t *len)
 {
 	const struct report_format *fmt = report_format_find(a->format);
-	struct report_options ro = { .color = color };
+	struct report_options ro = { .color = color, .history = hv };
 	char *err = NULL;
 	FILE *mem = open_memstream(out, len);
 	int rc;
@@ -267,8 +267,12 @@ int cmd_audit(int argc, char **argv)
 	char *err = NULL;
 	int rc = parse_args(argc, argv, &a), ret = EXIT_USAGE;
 
-	if (rc)
-		goto out_args;
+	if (rc) {
+		free(a.tenants);
+		free(a.files);
+		free(a.checks);
+		return rc < 0 ? EXIT_CLEAN : rc; /* rc < 0: --help was printed */
+	}
 
 	for (size_t i = 0; i < a.nr_files; i++) {
 		struct snapshot *s;
@@ -321,22 +325,38 @@ int cmd_audit(int argc, char **argv)
 		error("%s", err);
 		goto out;
 	}
+	/* record first, so the report can show this run in the trend */
+	const char *history = a.history ? a.history : have_cfg ? config_default(&cfg, "history") : NULL;
+	struct history_view hv;
+	bool have_hv = false;
+	if (history) {
+		const char **tenants = xcalloc(nr + 1, sizeof(*tenants));
+		for (size_t i = 0; i < nr; i++)
+			tenants[i] = snaps[i]->tenant;
+		int hrc = history_record(history, &res, &err);
+		if (!hrc)
+			hrc = history_view_load(history, tenants, NULL, &hv, &err);
+		free(tenants);
+		if (hrc < 0) {
+			error("%s", err);
+			audit_result_release(&res);
+			goto out;
+		}
+		have_hv = hrc == 0;
+	}
 	char *text = NULL;
 	size_t len = 0;
 	bool color = !a.output && !strcmp(a.format, "text") && is_tty_fd(1) && !getenv("NO_COLOR");
-	if (render_report(&a, &res, color, &text, &len) || write_output(&a, text, len) ||
+	int rrc = render_report(&a, &res, color, have_hv ? &hv : NULL, &text, &len);
+	if (have_hv)
+		history_view_release(&hv);
+	if (rrc || write_output(&a, text, len) ||
 	    (a.mail_to && mail_report(&a, &cfg, have_cfg, &res, text))) {
 		free(text);
 		audit_result_release(&res);
 		goto out;
 	}
 	free(text);
-	const char *history = a.history ? a.history : have_cfg ? config_default(&cfg, "history") : NULL;
-	if (history && history_record(history, &res, &err)) {
-		error("%s", err);
-		audit_result_release(&res);
-		goto out;
-	}
 	ret = audit_exit_code(&res, a.fail_on);
 	audit_result_release(&res);
 out:
@@ -349,9 +369,8 @@ out:
 	free(live);
 	if (have_cfg)
 		config_release(&cfg);
-out_args:
 	free(a.tenants);
 	free(a.files);
 	free(a.checks);
-	return rc < 0 ? EXIT_CLEAN : ret;
+	return ret;
 }

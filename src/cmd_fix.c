@@ -154,8 +154,12 @@ int cmd_fix(int argc, char **argv)
 	char *err = NULL, *jdir = NULL;
 	int rc = parse_args(argc, argv, &a), ret = EXIT_USAGE;
 
-	if (rc)
-		goto out;
+	if (rc) {
+		free(a.tenants);
+		free(a.checks);
+		free(a.findings);
+		return rc < 0 ? EXIT_CLEAN : rc; /* rc < 0: --help was printed */
+	}
 	if (load_config_for(a.config, &cfg, &err)) {
 		error("%s", err);
 		goto out;
@@ -235,5 +239,5 @@ out:
 	free(a.tenants);
 	free(a.checks);
 	free(a.findings);
-	return rc < 0 && !have_cfg ? EXIT_CLEAN : ret;
+	return ret;
 }

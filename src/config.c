@@ -159,8 +159,8 @@ static int handler(void *user, const char *section, const char *name, const char
 	return 0;
 }
 
-/* config_load - see config.h */
-int config_load(const char *path, struct config *cfg, char **err)
+/* config_parse - config_load without the cleanup on failure */
+static int config_parse(const char *path, struct config *cfg, char **err)
 {
 	struct parse_ctx pc = { .cfg = cfg };
 	int rc;
@@ -196,6 +196,15 @@ int config_load(const char *path, struct config *cfg, char **err)
 	 * snapshot audits (history, smtp_url); collect_tenants says when a
 	 * tenant is needed and missing */
 	return 0;
+}
+
+/* config_load - see config.h; on failure nothing stays allocated */
+int config_load(const char *path, struct config *cfg, char **err)
+{
+	int rc = config_parse(path, cfg, err);
+	if (rc)
+		config_release(cfg);
+	return rc;
 }
 
 /* env - a non-empty environment variable, or NULL */

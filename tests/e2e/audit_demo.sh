@@ -61,4 +61,13 @@ run "$AA" audit --snapshot "$C" -f json -o "$T/report.json"
 expect_rc 1
 [ ! -s "$T/out" ] || fail "stdout not empty with -o"
 jq -e '.findings | length > 0' "$T/report.json" >/dev/null || fail "-o file lacks findings"
+# --history: the run is recorded first, so the HTML report shows the trend
+run "$AA" audit --snapshot "$C" --history "$T/h.db" -f html -o "$T/r1.html"
+expect_rc 1
+run "$AA" audit --snapshot "$C" --snapshot "$F" --history "$T/h.db" -f html -o "$T/r2.html"
+expect_rc 1
+[ "$(stat -c %a "$T/h.db")" = 600 ] || fail "history DB is not 0600"
+grep -q '<svg' "$T/r2.html" || fail "no trend chart in the HTML report with --history"
+run "$AA" report --history "$T/h.db" -f json
+expect_rc 0
 pass

@@ -22,6 +22,14 @@ HOME="$T" XDG_CONFIG_HOME="$T/cfg" run env -u AZURE_TENANT_ID -u AZURE_CLIENT_ID
 	-u GOOGLE_APPLICATION_CREDENTIALS "$AA" audit
 expect_rc 2; err_has "nothing to audit"
 
+# a tenant that cannot be opened is a config error (exit 2), never a clean run
+printf '[tenant x]\nprovider = nope\n' >"$T/badprov.ini"
+run "$AA" audit -c "$T/badprov.ini"
+expect_rc 2; err_lines 1; err_has "unknown provider 'nope'"
+printf '[defaults]\nconcurrency = 0\n' >"$T/badconc.ini"
+run "$AA" audit -c "$T/badconc.ini" --snapshot "$C"
+expect_rc 2; err_lines 1; err_has 'badconc.ini:2: concurrency'
+
 # an incomplete snapshot: exit 3 even with --fail-on critical, and the report says so
 jq '.complete = false | .errors = [{"object":"inbox rules of bob@contoso.com","message":"HTTP 503 after 5 tries","area":"forwards","address":"bob@contoso.com"}]' \
 	"$C" >"$T/incomplete.json"
