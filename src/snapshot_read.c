@@ -369,16 +369,16 @@ static cJSON *parse_value(struct reader *rd, const char *p, const char **next)
 		*next = stop;
 		return v;
 	}
-	/* cJSON says where it gave up; tell truncation and nesting apart */
+	/* cJSON says where it gave up; tell nesting and truncation apart */
 	bool eof;
-	if (!skip_value(p, rd->end, &eof) && eof) {
-		fail_at(rd, rd->end, "unexpected end of input");
-		return NULL;
-	}
-	if (!stop || stop < p || stop > rd->end)
+	if (!stop || stop < p || stop >= rd->end)
 		stop = p;
 	if ((*stop == '[' || *stop == '{') && depth_at(p, stop) >= CJSON_NESTING_LIMIT - 1) {
 		fail_at(rd, stop, "nested deeper than %d levels", CJSON_NESTING_LIMIT);
+		return NULL;
+	}
+	if (!skip_value(p, rd->end, &eof) && eof) {
+		fail_at(rd, rd->end, "unexpected end of input");
 		return NULL;
 	}
 	fail_syntax(rd, stop);
