@@ -13,6 +13,7 @@
  * transactions. Errors are one line: "DB: what went wrong".
  */
 #include "history.h"
+#include "report.h"
 #include "report_util.h"
 #include "arena.h"
 #include "check.h"
@@ -290,19 +291,8 @@ static char *finding_blob(const struct finding *f)
 /* errors_json - a snapshot's collection errors as a JSON array text */
 static char *errors_json(const struct snapshot *s)
 {
-	cJSON *a = cJSON_CreateArray();
-	char *text;
-	for (size_t i = 0; i < s->nr_errors; i++) {
-		cJSON *e = cJSON_CreateObject();
-		cJSON_AddStringToObject(e, "object", s->errors[i].object ? s->errors[i].object : "");
-		cJSON_AddStringToObject(e, "message", s->errors[i].message ? s->errors[i].message : "");
-		if (s->errors[i].area)
-			cJSON_AddStringToObject(e, "area", s->errors[i].area);
-		if (s->errors[i].address)
-			cJSON_AddStringToObject(e, "address", s->errors[i].address);
-		cJSON_AddItemToArray(a, e);
-	}
-	text = cJSON_PrintUnformatted(a);
+	cJSON *a = snapshot_errors_json(s);
+	char *text = cJSON_PrintUnformatted(a);
 	cJSON_Delete(a);
 	if (!text)
 		BUG("out of memory");
@@ -345,7 +335,7 @@ int history_record(const char *db_path, const struct audit_result *res, char **e
 	sqlite3_bind_text(run, 1, res->generated_at[0] ? res->generated_at : now, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(run, 2, now, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(run, 3, ALIASAUDIT_VERSION_STR, -1, SQLITE_STATIC);
-	sqlite3_bind_int(run, 4, report_complete(res));
+	sqlite3_bind_int(run, 4, audit_complete(res));
 	sqlite3_bind_int(run, 5, res->graph_truncated);
 	if (step_done(db, run, db_path, err))
 		goto rollback;
@@ -881,7 +871,7 @@ int history_view_load(const char *db_path, const char *const *tenants, const cha
 	}
 	if (load_trends(db, db_path, tenants, &v->latest, v, err))
 		goto out;
-	v->latest.complete = report_complete(&v->result);
+	v->latest.complete = audit_complete(&v->result);
 	ret = 0;
 out:
 	/* base's moved-out items were zeroed: releasing frees only the rest */

@@ -84,7 +84,7 @@ static void write_head(struct strbuf *sb, const struct audit_result *res)
 /* write_banner - the completeness verdict: incomplete tenants, gaps, truncation */
 static void write_banner(struct strbuf *sb, const struct audit_result *res)
 {
-	if (report_complete(res)) {
+	if (audit_complete(res)) {
 		strbuf_puts(sb, "<div class=\"banner clean\" id=\"complete-banner\"><strong>Complete audit.</strong> "
 			    "Every tenant was read in full and every check was evaluated.</div>\n");
 		return;
@@ -433,7 +433,7 @@ int report_write_html(FILE *out, const struct audit_result *res,
 
 	strbuf_putf(&sb, "<h2 id=\"findings\">Findings (%zu)</h2>\n", res->findings.nr);
 	if (!res->findings.nr)
-		strbuf_puts(&sb, report_complete(res) ? "<p class=\"ok\">No findings.</p>\n" :
+		strbuf_puts(&sb, audit_complete(res) ? "<p class=\"ok\">No findings.</p>\n" :
 			    "<p class=\"bad\">No findings in what could be read &mdash; the audit is incomplete.</p>\n");
 	for (size_t i = 0; i < res->findings.nr; i++) {
 		const struct finding *f = &res->findings.items[i];

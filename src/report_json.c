@@ -10,28 +10,34 @@
 
 #include <stdlib.h>
 
+cJSON *snapshot_errors_json(const struct snapshot *s)
+{
+	cJSON *errs = cJSON_CreateArray();
+	for (size_t e = 0; e < s->nr_errors; e++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "object", s->errors[e].object ? s->errors[e].object : "");
+		cJSON_AddStringToObject(o, "message", s->errors[e].message ? s->errors[e].message : "");
+		if (s->errors[e].area)
+			cJSON_AddStringToObject(o, "area", s->errors[e].area);
+		if (s->errors[e].address)
+			cJSON_AddStringToObject(o, "address", s->errors[e].address);
+		cJSON_AddItemToArray(errs, o);
+	}
+	return errs;
+}
+
 static cJSON *tenants_json(const struct audit_result *res)
 {
 	cJSON *arr = cJSON_CreateArray();
 	for (size_t i = 0; i < res->nr_snapshots; i++) {
 		const struct snapshot *s = res->snapshots[i];
-		cJSON *t = cJSON_CreateObject(), *errs = cJSON_CreateArray();
+		cJSON *t = cJSON_CreateObject();
 		cJSON_AddStringToObject(t, "name", s->tenant);
 		cJSON_AddStringToObject(t, "provider", s->provider);
 		cJSON_AddBoolToObject(t, "complete", s->complete);
 		if (s->collected_at)
 			cJSON_AddStringToObject(t, "collected_at", s->collected_at);
-		for (size_t e = 0; e < s->nr_errors; e++) {
-			cJSON *o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "object", s->errors[e].object ? s->errors[e].object : "");
-			cJSON_AddStringToObject(o, "message", s->errors[e].message ? s->errors[e].message : "");
-			if (s->errors[e].area)
-				cJSON_AddStringToObject(o, "area", s->errors[e].area);
-			if (s->errors[e].address)
-				cJSON_AddStringToObject(o, "address", s->errors[e].address);
-			cJSON_AddItemToArray(errs, o);
-		}
-		cJSON_AddItemToObject(t, "errors", errs);
+		cJSON_AddItemToObject(t, "errors", snapshot_errors_json(s));
 		cJSON_AddItemToArray(arr, t);
 	}
 	return arr;

@@ -157,7 +157,7 @@ int report_write_md(FILE *out, const struct audit_result *res,
 	strbuf_puts(&sb, "# Mail alias routing audit\n\nGenerated ");
 	md(&sb, res->generated_at);
 	strbuf_puts(&sb, " by aliasaudit " ALIASAUDIT_VERSION_STR ".\n\n");
-	if (report_complete(res)) {
+	if (audit_complete(res)) {
 		strbuf_puts(&sb, "**Complete audit:** every tenant was read in full and every check was evaluated.\n\n");
 	} else {
 		strbuf_puts(&sb, "> **INCOMPLETE AUDIT - this is not a clean bill of health.** Some data could not be read "
@@ -247,7 +247,7 @@ int report_write_md(FILE *out, const struct audit_result *res,
 			finding_section(&sb, f, h ? history_status(h, f->id) : NULL);
 		}
 	} else {
-		strbuf_puts(&sb, report_complete(res) ? "No findings.\n\n" :
+		strbuf_puts(&sb, audit_complete(res) ? "No findings.\n\n" :
 			    "No findings in what could be read - the audit is incomplete.\n\n");
 	}
 	if (h && h->resolved.nr) {

@@ -199,7 +199,7 @@ int report_write_sarif(FILE *out, const struct audit_result *res,
 	size_t nr_rules;
 	const struct check_def **rules = report_rules(res, &nr_rules);
 	struct strbuf sb = STRBUF_INIT;
-	bool complete = report_complete(res);
+	bool complete = audit_complete(res);
 	char *text;
 	int ret;
 

@@ -222,16 +222,6 @@ void report_count(const struct audit_result *res, const char *tenant, struct rep
 	}
 }
 
-bool report_complete(const struct audit_result *res)
-{
-	if (res->graph_truncated || res->findings.nr_gaps)
-		return false;
-	for (size_t i = 0; i < res->nr_snapshots; i++)
-		if (!res->snapshots[i]->complete)
-			return false;
-	return true;
-}
-
 bool report_tenant_complete(const struct audit_result *res, const char *tenant)
 {
 	for (size_t i = 0; i < res->nr_snapshots; i++)

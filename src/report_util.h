@@ -53,9 +53,6 @@ void report_refs(struct strbuf *sb, const struct finding *f, const char *sep);
 
 /* report_count - count findings (of one tenant, or all when tenant is NULL) */
 void report_count(const struct audit_result *res, const char *tenant, struct report_counts *c);
-/* report_complete - every snapshot complete, no check left unevaluated, no
- * truncated walk (the reports' own verdict; an incomplete audit never looks clean) */
-bool report_complete(const struct audit_result *res);
 /* report_tenant_complete - the tenant's snapshot(s) complete and no gap for it */
 bool report_tenant_complete(const struct audit_result *res, const char *tenant);
 /* report_tenants - distinct tenant names, snapshots first then any tenant a
