@@ -272,6 +272,12 @@ int gws_collect(struct provider_session *ps, struct snapshot **out, char **err)
 			*err = xstrdup(p[i].error);
 			goto out;
 		}
+	/* a subject without admin rights reads nothing: a configuration error */
+	if (p[P_USERS].status == 403 && p[P_GROUPS].status == 403) {
+		*err = xstrfmt("admin_subject %s may not read the Directory (%s): name an administrator with "
+			       "the Users and Groups read privileges", gs->admin_subject, p[P_USERS].error);
+		goto out;
+	}
 
 	/* domains */
 	if (p[P_DOMAINS].error) {

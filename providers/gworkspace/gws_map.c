@@ -186,7 +186,8 @@ int gws_add_group(struct gws_build *b, const cJSON *g, const cJSON *members, cha
 	memset(r, 0, sizeof(*r));
 	r->address = AS(b, addr);
 	r->kind = RK_GROUP;
-	r->enabled = TRI_TRUE;
+	r->enabled = TRI_UNSET;      /* groups have neither an account state nor a mailbox */
+	r->has_mailbox = TRI_UNSET;
 	add_strings(&al, g, "aliases");
 	add_strings(&al, g, "nonEditableAliases");
 	r->aliases = strv_arena(b, &al, &r->nr_aliases);

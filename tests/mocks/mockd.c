@@ -441,6 +441,13 @@ static void log_request(struct mreq *rq, unsigned status)
 		free(red);
 		body = nb;
 	}
+	/* bearer tokens inside batch parts and JWT-bearer assertions are masked too */
+	for (char *tk = strstr(body, "Bearer "); tk; tk = strstr(tk, "Bearer "))
+		for (tk += 7; *tk && *tk != '\r' && *tk != '\n'; tk++)
+			*tk = '*';
+	for (char *as = strstr(body, "assertion="); as; as = strstr(as, "assertion="))
+		for (as += 10; *as && *as != '&'; as++)
+			*as = '*';
 	cJSON_AddStringToObject(o, "body", body);
 	cJSON_AddNumberToObject(o, "status", status);
 	free(body);
