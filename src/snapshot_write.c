@@ -103,6 +103,15 @@ static void add_tri(cJSON *obj, const char *key, enum tristate t)
 		add_bool(obj, key, t == TRI_TRUE);
 }
 
+/* add_integer - obj.key = n, exactly: cJSON prints doubles with 15 significant
+ * digits when that is "close enough", which can change a large integer */
+static void add_integer(cJSON *obj, const char *key, long n)
+{
+	char buf[32];
+	snprintf(buf, sizeof(buf), "%ld", n);
+	cJSON_AddItemToObjectCS(obj, key, must(cJSON_CreateRaw(buf)));
+}
+
 /* add_strs - obj.key = [strings]; left out when empty unless always */
 static void add_strs(cJSON *obj, const char *key, const char *const *v, size_t n, bool always)
 {
@@ -220,7 +229,7 @@ static cJSON *outbound_json(const void *p)
 	add_str(o, "name", op->name);
 	add_str(o, "mode", forwarding_mode_name(op->mode));
 	add_bool(o, "default", op->is_default);
-	cJSON_AddItemToObjectCS(o, "priority", must(cJSON_CreateNumber((double)op->priority)));
+	add_integer(o, "priority", op->priority);
 	add_strs(o, "users", op->users, op->nr_users, true);
 	add_strs(o, "groups", op->groups, op->nr_groups, true);
 	add_strs(o, "domains", op->domains, op->nr_domains, true);
