@@ -17,6 +17,7 @@
 struct addr_slot {
 	const char *key; /* canonical */
 	uint32_t node;
+	uint32_t hash;   /* low bits of the key's hash: compared before the string */
 };
 
 struct domain_slot {
@@ -43,13 +44,18 @@ static uint64_t hash_str(const char *s)
 	return h;
 }
 
-/* addr_table_find - the slot for key (empty slot when absent) */
-static struct addr_slot *addr_table_find(const struct route_graph *g, const char *key)
+/* addr_table_find_h - the slot for key with hash h (empty slot when absent) */
+static struct addr_slot *addr_table_find_h(const struct route_graph *g, const char *key, uint64_t h)
 {
-	size_t mask = g->nr_slots - 1, i = hash_str(key) & mask;
-	while (g->slots[i].key && strcmp(g->slots[i].key, key))
+	size_t mask = g->nr_slots - 1, i = h & mask;
+	while (g->slots[i].key && (g->slots[i].hash != (uint32_t)(h >> 32) || strcmp(g->slots[i].key, key)))
 		i = (i + 1) & mask;
 	return &g->slots[i];
+}
+
+static struct addr_slot *addr_table_find(const struct route_graph *g, const char *key)
+{
+	return addr_table_find_h(g, key, hash_str(key));
 }
 
 static void addr_table_grow(struct route_graph *g)
@@ -60,7 +66,7 @@ static void addr_table_grow(struct route_graph *g)
 	g->slots = xcalloc(g->nr_slots, sizeof(*g->slots));
 	for (size_t i = 0; i < old_n; i++)
 		if (old[i].key)
-			*addr_table_find(g, old[i].key) = old[i];
+			*addr_table_find(g, old[i].key) = old[i]; /* rehash: slot index depends on size */
 	free(old);
 }
 
@@ -68,13 +74,15 @@ static void addr_table_grow(struct route_graph *g)
 static uint32_t addr_table_put(struct route_graph *g, const char *key, uint32_t node)
 {
 	struct addr_slot *s;
+	uint64_t h = hash_str(key);
 	if ((g->used_slots + 1) * 4 >= g->nr_slots * 3)
 		addr_table_grow(g);
-	s = addr_table_find(g, key);
+	s = addr_table_find_h(g, key, h);
 	if (s->key)
 		return s->node;
 	s->key = arena_strdup(&g->arena, key);
 	s->node = node;
+	s->hash = (uint32_t)(h >> 32);
 	g->used_slots++;
 	return node;
 }
@@ -436,7 +444,7 @@ struct route_graph *route_graph_build(struct snapshot **snapshots, size_t nr,
 			addrs += snapshots[t]->recipients[i].nr_aliases;
 	}
 	g->nr_slots = 1024;
-	while (g->nr_slots < addrs * 2)
+	while (g->nr_slots * 3 < addrs * 4) /* keys fill at most 3/4 of the slots */
 		g->nr_slots *= 2;
 	g->slots = xcalloc(g->nr_slots, sizeof(*g->slots));
 
@@ -459,6 +467,7 @@ void route_graph_free(struct route_graph *g)
 		free(g->scc->comp);
 		free(g->scc->order);
 		free(g->scc->start);
+		free(g->scc->cyclic);
 		free(g->scc);
 	}
 	free(g->nodes);

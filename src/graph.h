@@ -104,6 +104,7 @@ struct route_scc {
 	uint32_t *comp;
 	uint32_t *order;
 	uint32_t *start;
+	uint8_t *cyclic;   /* per component: see route_scc_cyclic */
 	uint32_t nr;
 };
 /* route_graph_scc - the components of g, computed once and cached in g */

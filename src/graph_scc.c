@@ -81,14 +81,8 @@ static struct route_scc *tarjan(const struct route_graph *g)
 	return scc;
 }
 
-const struct route_scc *route_graph_scc(struct route_graph *g)
-{
-	if (!g->scc)
-		g->scc = tarjan(g);
-	return g->scc;
-}
-
-bool route_scc_cyclic(const struct route_graph *g, const struct route_scc *scc, uint32_t c)
+/* scc_compute_cyclic - see route_scc_cyclic */
+static bool scc_compute_cyclic(const struct route_graph *g, const struct route_scc *scc, uint32_t c)
 {
 	uint32_t size = scc->start[c + 1] - scc->start[c], v;
 	const struct route_node *node;
@@ -102,4 +96,21 @@ bool route_scc_cyclic(const struct route_graph *g, const struct route_scc *scc, 
 		if (g->edges[node->first_edge + i].to == v)
 			return true;
 	return false;
+}
+
+const struct route_scc *route_graph_scc(struct route_graph *g)
+{
+	if (!g->scc) {
+		g->scc = tarjan(g);
+		g->scc->cyclic = xcalloc(g->scc->nr ? g->scc->nr : 1, 1);
+		for (uint32_t c = 0; c < g->scc->nr; c++)
+			g->scc->cyclic[c] = scc_compute_cyclic(g, g->scc, c);
+	}
+	return g->scc;
+}
+
+bool route_scc_cyclic(const struct route_graph *g, const struct route_scc *scc, uint32_t c)
+{
+	(void)g;
+	return scc->cyclic[c];
 }

@@ -8,6 +8,7 @@
 #include "addr.h"
 #include "util.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define SAMPLE 5
@@ -88,21 +89,51 @@ static void run_treat_as_alias(struct audit_ctx *ctx)
 	}
 }
 
-static bool has_send_as(const struct snapshot *s, const char *owner, const char *address)
+/* send_as_index - every (owner, address) pair of s as "owner\naddress",
+ * lowercased and sorted, so each alias is one binary search (a linear scan
+ * per alias is quadratic on large tenants) */
+struct send_as_index {
+	char **keys;
+	size_t nr;
+};
+
+static int cmp_key(const void *a, const void *b)
 {
-	for (size_t i = 0; i < s->nr_send_as; i++)
-		if (str_eq_nocase(s->send_as[i].owner, owner) &&
-		    str_eq_nocase(s->send_as[i].address, address))
-			return true;
-	return false;
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void send_as_index_build(struct send_as_index *ix, const struct snapshot *s)
+{
+	ix->nr = s->nr_send_as;
+	ix->keys = xcalloc(ix->nr ? ix->nr : 1, sizeof(*ix->keys));
+	for (size_t i = 0; i < ix->nr; i++)
+		ix->keys[i] = lowercase_ascii(xstrfmt("%s\n%s", s->send_as[i].owner, s->send_as[i].address));
+	qsort(ix->keys, ix->nr, sizeof(*ix->keys), cmp_key);
+}
+
+static bool send_as_index_has(const struct send_as_index *ix, const char *owner, const char *address)
+{
+	char *key = lowercase_ascii(xstrfmt("%s\n%s", owner, address));
+	bool found = bsearch(&key, ix->keys, ix->nr, sizeof(*ix->keys), cmp_key) != NULL;
+	free(key);
+	return found;
+}
+
+static void send_as_index_release(struct send_as_index *ix)
+{
+	for (size_t i = 0; i < ix->nr; i++)
+		free(ix->keys[i]);
+	free(ix->keys);
 }
 
 static void run_missing(struct audit_ctx *ctx)
 {
 	for (size_t t = 0; t < ctx->nr_snapshots; t++) {
 		const struct snapshot *s = ctx->snapshots[t];
+		struct send_as_index ix;
 		if (!need_section(ctx, &check_sendas_missing, s, s->has_send_as, "send_as"))
 			continue;
+		send_as_index_build(&ix, s);
 		for (size_t i = 0; i < s->nr_recipients; i++) {
 			const struct snapshot_recipient *r = &s->recipients[i];
 			if (r->kind != RK_USER || r->has_mailbox == TRI_FALSE || r->enabled == TRI_FALSE)
@@ -113,7 +144,7 @@ static void run_missing(struct audit_ctx *ctx)
 				continue;
 			}
 			for (size_t a = 0; a < r->nr_aliases; a++) {
-				if (has_send_as(s, r->address, r->aliases[a]))
+				if (send_as_index_has(&ix, r->address, r->aliases[a]))
 					continue;
 				struct finding *f = finding_new(ctx->out, &check_sendas_missing, s->tenant,
 								s->provider, r->aliases[a],
@@ -126,6 +157,7 @@ static void run_missing(struct audit_ctx *ctx)
 				finding_set_id(f, NULL);
 			}
 		}
+		send_as_index_release(&ix);
 	}
 }
 
