@@ -112,10 +112,11 @@ static struct provider_session *gws_open(const struct config *cfg, const struct 
 		goto fail;
 	/* the catch-all declarations are checked now: a typo is a config error */
 	for (size_t i = 0; i < t->nr_kv; i++) {
-		struct gws_build b = { .s = snapshot_new(t->name, "gworkspace") };
+		struct gws_build b = { 0 };
 		char *cerr = NULL;
 		if (!is_catch_all_key(t->kv[i].key))
 			continue;
+		b.s = snapshot_new(t->name, "gworkspace");
 		if (gws_parse_catch_all(&b, t->kv[i].value, &cerr) < 0) {
 			*err = xstrfmt("%s:%d: %s: %s", t->source ? t->source : "config", t->kv[i].line,
 				       t->kv[i].key, cerr);

@@ -27,7 +27,7 @@ mock_knobs '{"max_page": 1, "rules": [
 gws_config "$T/fast.ini"
 sed -i 's/^policy_page_delay_ms = .*/policy_page_delay_ms = 0/' "$T/fast.ini"
 run "$AA" audit -c "$T/fast.ini" -f json
-[ "$rc" -eq 1 ] || { cat "$T/err"; fail "throttled audit exit $rc, want 1"; }
+[ "$rc" -eq 1 ] || { jq -c ".tenants[0].errors" "$T/out"; cat "$T/err"; fail "throttled audit exit $rc, want 1"; }
 jq -e '.tenants[0].complete == true' "$T/out" >/dev/null || fail "throttled audit incomplete"
 jq -r '.findings[].id' "$T/out" | sort >"$T/thr.ids"
 diff -u "$T/ref.ids" "$T/thr.ids" || fail "throttling changed the findings"

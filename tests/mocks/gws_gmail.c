@@ -203,7 +203,9 @@ static const char *status_text(unsigned s)
 void gws_batch_handler(struct mreq *rq, struct mresp *rs)
 {
 	char *b = boundary_of(req_header(rq, "Content-Type")), *delim = NULL, *out = NULL, *rb = NULL;
-	const char *p, *end = rq->body + rq->body_len;
+	/* the core's body buffer is not NUL-terminated: work on a terminated copy */
+	char *body = mx_malloc(rq->body_len + 1);
+	const char *p, *end = body + rq->body_len;
 	int n = 0, mal;
 	cJSON *ev;
 
@@ -215,9 +217,10 @@ void gws_batch_handler(struct mreq *rq, struct mresp *rs)
 		gws_error(rs, 400, "badRequest", "INVALID_ARGUMENT", "Batch requests must be multipart/mixed POSTs.");
 		goto done;
 	}
+	memcpy(body, rq->body, rq->body_len);
 	delim = mx_fmt("--%s", b);
 	/* count the parts first: more than 100 is refused as a whole */
-	for (p = strstr(rq->body, delim); p && p < end; p = strstr(p + 1, delim))
+	for (p = strstr(body, delim); p && p < end; p = strstr(p + 1, delim))
 		if (strncmp(p + strlen(delim), "--", 2))
 			n++;
 	if (n > BATCH_MAX) {
@@ -229,7 +232,7 @@ void gws_batch_handler(struct mreq *rq, struct mresp *rs)
 	rb = mx_fmt("batch_%s", "mockresp");
 	out = mx_strdup("");
 	n = 0;
-	for (p = strstr(rq->body, delim); p && p < end; ) {
+	for (p = strstr(body, delim); p && p < end; ) {
 		const char *ps = p + strlen(delim), *next, *hend, *req, *rl_end, *rhend, *rbody;
 		char *cid, *line, *auth, *np, *ppath, *sub_log = NULL, *x_auth;
 		struct mresp srs = { 0 };
@@ -339,6 +342,7 @@ void gws_batch_handler(struct mreq *rq, struct mresp *rs)
 		resp_text(rs, 200, rs->ctype, "<html>garbage</html>");
 	}
 done:
+	free(body);
 	free(b);
 	free(delim);
 	free(out);
