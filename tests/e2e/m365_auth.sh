@@ -37,7 +37,8 @@ for alg in PS256 RS256; do
 	same_as_example "$T/cert-$alg.json"
 	a=$(jq -r 'select(.path != null) | select(.path | endswith("/token")) | .body' "$MOCKLOG" | head -n 1 |
 		sed 's/.*client_assertion=\([^&]*\).*/\1/' | cut -d. -f1 | tr '_-' '/+')
-	hdr=$(printf '%s' "$a" | jq -Rr '@base64d') || fail "bad assertion header"
+	while [ $(( ${#a} % 4 )) -ne 0 ]; do a="$a="; done
+	hdr=$(printf '%s' "$a" | base64 -d 2>/dev/null) || fail "bad assertion header: $a"
 	echo "$hdr" | jq -e --arg alg "$alg" '.alg == $alg and .typ == "JWT"' >/dev/null || fail "assertion header $hdr"
 	if [ $alg = PS256 ]; then echo "$hdr" | jq -e '."x5t#S256" | length > 20' >/dev/null || fail "no x5t#S256"
 	else echo "$hdr" | jq -e '.x5t | length > 20' >/dev/null || fail "no x5t"; fi

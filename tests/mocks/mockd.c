@@ -445,9 +445,15 @@ static void log_request(struct mreq *rq, unsigned status)
 	for (char *tk = strstr(body, "Bearer "); tk; tk = strstr(tk, "Bearer "))
 		for (tk += 7; *tk && *tk != '\r' && *tk != '\n'; tk++)
 			*tk = '*';
-	for (char *as = strstr(body, "assertion="); as; as = strstr(as, "assertion="))
-		for (as += 10; *as && *as != '&'; as++)
+	/* JWT assertions keep header and claims (tests check them); the signature,
+	 * without which they are no credential, is masked */
+	for (char *as = strstr(body, "assertion="); as; as = strstr(as, "assertion=")) {
+		char *end = as + 10 + strcspn(as + 10, "&"), *sig = end;
+		while (sig > as + 10 && sig[-1] != '.')
+			sig--;
+		for (as = sig > as + 10 ? sig : as + 10; as < end; as++)
 			*as = '*';
+	}
 	cJSON_AddStringToObject(o, "body", body);
 	cJSON_AddNumberToObject(o, "status", status);
 	free(body);
