@@ -52,11 +52,9 @@ err_has "AADSTS7000215"
 ! grep -q "wrong-secret-0123456789" "$T/out" "$T/err" || fail "wrong secret printed"
 [ ! -e "$T/bad.json" ] || fail "snapshot written after a credential error"
 CONTOSO_SECRET=wrong-secret-0123456789 run "$AA" audit -c "$CFG"
+expect_rc 2   # product §2: a credential error is exit 2, never a clean audit
 err_has "AADSTS7000215"
-# product §2: a credential error is exit 2. cmd_audit.c (not this issue's file)
-# currently returns 0 here because it reuses rc for collect_tenants' result;
-# reported to the lead. Tighten to 'expect_rc 2' once fixed.
-[ "$rc" -eq 2 ] || echo "KNOWN BUG (cmd_audit.c): audit exits $rc on a credential error, want 2" >&2
+if grep -q wrong-secret-0123456789 "$T/out" "$T/err"; then fail "secret in output"; fi
 
 # a wrong certificate (not registered with the app): exit 2
 write_config "$T/other.ini" "certificate = $T/pki/other.pem"
