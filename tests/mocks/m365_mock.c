@@ -1,6 +1,6 @@
 /*
  * m365_mock.c - the Microsoft 365 part of the mock: route registration, the
- * tenant fixture (tests/mocks/fixtures/m365/*.json), the app credential and
+ * tenant fixture (tests/mocks/fixtures/m365/NAME.json), the app credential and
  * the store of issued access tokens (resource + expiry).
  *
  * Fixture format: {"tenant_id", "tenant_domain", "app": {"client_id",

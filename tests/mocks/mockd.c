@@ -506,6 +506,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			}
 			memcpy(st->body + st->len, upload, *upload_size);
 			st->len += *upload_size;
+			st->body[st->len] = '\0'; /* handlers may treat the body as a string */
 		}
 		*upload_size = 0;
 		return MHD_YES;
@@ -635,7 +636,9 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!cert || !key || !port_file) {
-		fprintf(stderr, "usage: mockd --cert PEM --key PEM --port-file FILE [--log FILE] [--knobs JSON] [--m365-fixture FILE] [--m365-client-cert PEM] [--m365-secret S]\n");
+		fprintf(stderr, "usage: mockd --cert PEM --key PEM --port-file FILE [--log FILE] [--knobs JSON]\n"
+				"             [--m365-fixture FILE] [--m365-client-cert PEM] [--m365-secret S]\n"
+				"             [--gws-fixture FILE] [--gws-public-key PEM] [--gws-policy-interval-ms N]\n");
 		return 2;
 	}
 	cert_pem = slurp(cert);

@@ -24,7 +24,7 @@ struct mreq {
 	const char *method;
 	const char *path;           /* without the query */
 	struct mkv *args; size_t nr_args;   /* decoded query arguments */
-	const char *body; size_t body_len;
+	const char *body; size_t body_len;   /* always NUL-terminated */
 	const char *host;           /* the Host header: links point back at it */
 	struct MHD_Connection *conn; /* NULL for batch items */
 	const char *auth;           /* Authorization header value, or NULL */
