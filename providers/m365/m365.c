@@ -123,8 +123,12 @@ static void m365_close(struct provider_session *ps)
 
 const struct provider_ops m365_provider = {
 	.name = "m365",
-	.caps = PROVIDER_CAN_COLLECT,
+	.caps = PROVIDER_CAN_COLLECT | PROVIDER_CAN_FIX,
 	.open = m365_open,
 	.collect = m365_collect,
+	.plan_fix = m365_plan_fix,
+	.read_value = m365_read_value,
+	.apply_change = m365_apply_change,
+	.revert_change = m365_revert_change,
 	.close = m365_close,
 };

@@ -107,4 +107,29 @@ int m365_set_org_config(struct m365_build *b, const cJSON *o, char **err);
 /* m365_collect - the provider's collect() (m365_collect.c) */
 int m365_collect(struct provider_session *ps, struct snapshot **out, char **err);
 
+/* ---- m365_fix.c / m365_fix_ops.c: fixes (docs/m365.md "Fixes") ---- */
+
+/* m365_fix_reader - reads one live value for the plan (the raw mailbox
+ * forwarding fields the snapshot does not keep): 0 with *value (JSON text,
+ * caller frees) or -1 with *err */
+struct m365_fix_reader {
+	int (*read)(void *ctx, const cJSON *params, char **value, char **err);
+	void *ctx;
+};
+/* m365_fix_map - append the changes resolving f (see provider.h plan_fix) */
+int m365_fix_map(const struct snapshot *s, const struct finding *f, const char *variant,
+		 const struct m365_fix_reader *rd, struct fix_plan *plan, char **err);
+/* m365_mode_name - "Automatic", "On", "Off" */
+const char *m365_mode_name(enum forwarding_mode m);
+/* m365_forwarding_cleared - the JSON text of cleared mailbox forwarding (caller frees) */
+char *m365_forwarding_cleared(void);
+/* m365_scoped_policy_name - "Allow forwarding - <mailbox>" (caller frees) */
+char *m365_scoped_policy_name(const char *mailbox);
+/* the provider ops (m365_fix_ops.c), see provider.h */
+int m365_plan_fix(struct provider_session *ps, const struct snapshot *snap, const struct finding *f,
+		  const char *variant, struct fix_plan *plan, char **err);
+int m365_read_value(struct provider_session *ps, const struct fix_change *c, char **out, char **err);
+int m365_apply_change(struct provider_session *ps, const struct fix_change *c, char **err);
+int m365_revert_change(struct provider_session *ps, const struct fix_change *c, char **err);
+
 #endif

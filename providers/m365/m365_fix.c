@@ -1,0 +1,289 @@
+/*
+ * m365_fix.c - which Microsoft 365 changes resolve a finding (pure mapping,
+ * no network): the finding's documented fix and the snapshot give the
+ * object, the setting, the expected old value and the new one, and the
+ * provider-private params apply/revert need (m365_fix_ops.c). Params hold
+ * identities, rule ids and names only, never a token or secret.
+ *
+ * Ops (params "op"): "org-config" (Set-OrganizationConfig), "remote-domain"
+ * (Set-RemoteDomain), "mailbox-forwarding" (Set-Mailbox, old value = all
+ * three forwarding fields), "inbox-rule" (Graph PATCH isEnabled),
+ * "outbound-policy" (Set-HostedOutboundSpamFilterPolicy AutoForwardingMode),
+ * "scoped-policy" (New-/Remove-HostedOutboundSpamFilterPolicy + Rule).
+ */
+#include "m365.h"
+#include "check.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* recipient_of - the recipient whose address or alias is addr, or NULL */
+static const struct snapshot_recipient *recipient_of(const struct snapshot *s, const char *addr)
+{
+	for (size_t i = 0; i < s->nr_recipients; i++) {
+		const struct snapshot_recipient *r = &s->recipients[i];
+		if (str_eq_nocase(r->address, addr))
+			return r;
+		for (size_t a = 0; a < r->nr_aliases; a++)
+			if (str_eq_nocase(r->aliases[a], addr))
+				return r;
+	}
+	return NULL;
+}
+
+/* json_text - v as compact JSON text (caller frees); takes v */
+static char *json_text(cJSON *v)
+{
+	char *t = cJSON_PrintUnformatted(v);
+	cJSON_Delete(v);
+	if (!t)
+		die("out of memory");
+	return t;
+}
+
+/* add_change - append a change for finding f; takes old_value, new_value and params */
+static void add_change(struct fix_plan *plan, const struct finding *f, const char *fix_id,
+		       char *object, const char *setting, char *old_value, char *new_value,
+		       cJSON *params)
+{
+	struct fix_change *c;
+	ALLOC_GROW(plan->changes, plan->nr + 1, plan->alloc);
+	c = &plan->changes[plan->nr++];
+	memset(c, 0, sizeof(*c));
+	c->tenant = xstrdup(f->tenant);
+	c->provider = xstrdup("m365");
+	c->object = object;
+	c->setting = xstrdup(setting);
+	c->old_value = old_value;
+	c->new_value = new_value;
+	c->finding_ids = xmalloc(sizeof(char *));
+	c->finding_ids[0] = xstrdup(f->id);
+	c->nr_finding_ids = 1;
+	c->reversible = true;
+	c->fix_id = xstrdup(fix_id);
+	c->params = params;
+}
+
+/* op_params - a params object {"op": op} */
+static cJSON *op_params(const char *op)
+{
+	cJSON *p = cJSON_CreateObject();
+	cJSON_AddStringToObject(p, "op", op);
+	return p;
+}
+
+/* m365_mode_name - Exchange's spelling of an AutoForwardingMode */
+const char *m365_mode_name(enum forwarding_mode m)
+{
+	return m == FWD_MODE_ON ? "On" : m == FWD_MODE_OFF ? "Off" : "Automatic";
+}
+
+/* plan_send_from_alias - Set-OrganizationConfig -SendFromAliasEnabled $true */
+static int plan_send_from_alias(const struct snapshot *s, const struct finding *f,
+				struct fix_plan *plan)
+{
+	cJSON *p;
+	if (s->policy.send_from_alias != TRI_FALSE)
+		return 0;
+	p = op_params("org-config");
+	cJSON_AddStringToObject(p, "parameter", "SendFromAliasEnabled");
+	add_change(plan, f, f->fix->id, xstrdup("organization config"), "SendFromAliasEnabled",
+		   xstrdup("false"), xstrdup("true"), p);
+	return 1;
+}
+
+/* plan_remote_domain - Set-RemoteDomain -AutoForwardEnabled $false for f's subject */
+static int plan_remote_domain(const struct snapshot *s, const struct finding *f,
+			      struct fix_plan *plan)
+{
+	for (size_t i = 0; i < s->policy.nr_remote_domains; i++) {
+		const struct remote_domain *rd = &s->policy.remote_domains[i];
+		cJSON *p;
+		if (!str_eq_nocase(rd->domain, f->subject) || !rd->auto_forward)
+			continue;
+		p = op_params("remote-domain");
+		cJSON_AddStringToObject(p, "domain", rd->domain);
+		add_change(plan, f, f->fix->id, xstrfmt("remote domain %s", rd->domain),
+			   "AutoForwardEnabled", xstrdup("true"), xstrdup("false"), p);
+		return 1;
+	}
+	return 0;
+}
+
+/* is_edge_forward - does forward fw make f's first edge (subject → path[1])? */
+static bool is_edge_forward(const struct snapshot *s, const struct finding *f,
+			    const struct snapshot_forward *fw, enum forward_via via)
+{
+	const struct hop *h = &f->path[1];
+	const struct snapshot_recipient *r;
+	bool to = false;
+	if (fw->via != via || !fw->enabled)
+		return false;
+	if (!str_eq_nocase(fw->from, f->subject)) {
+		r = recipient_of(s, f->subject);
+		if (!r || !str_eq_nocase(r->address, fw->from))
+			return false;
+	}
+	for (size_t k = 0; k < fw->nr_to; k++)
+		to |= str_eq_nocase(fw->to[k], h->address);
+	if (!to)
+		return false;
+	if (via == VIA_INBOX_RULE && h->object) {
+		/* the hop names the rule by its display name ("inbox rule" when it has none) */
+		const char *name = fw->name && *fw->name ? fw->name : "inbox rule";
+		if (strcmp(name, h->object))
+			return false;
+	}
+	return true;
+}
+
+/* plan_inbox_rule - disable (never delete) every rule making f's first edge */
+static int plan_inbox_rule(const struct snapshot *s, const struct finding *f, const char *fix_id,
+			   struct fix_plan *plan)
+{
+	int n = 0;
+	for (size_t i = 0; i < s->nr_forwards; i++) {
+		const struct snapshot_forward *fw = &s->forwards[i];
+		const struct snapshot_recipient *r;
+		cJSON *p;
+		if (!is_edge_forward(s, f, fw, VIA_INBOX_RULE) || !fw->id || !*fw->id)
+			continue;
+		r = recipient_of(s, fw->from);
+		p = op_params("inbox-rule");
+		cJSON_AddStringToObject(p, "mailbox", fw->from);
+		cJSON_AddStringToObject(p, "user", r && r->id && *r->id ? r->id : fw->from);
+		cJSON_AddStringToObject(p, "rule_id", fw->id);
+		cJSON_AddStringToObject(p, "rule_name", fw->name ? fw->name : "");
+		add_change(plan, f, fix_id,
+			   xstrfmt("inbox rule '%s' of %s", fw->name && *fw->name ? fw->name : fw->id,
+				   fw->from),
+			   "isEnabled", xstrdup("true"), xstrdup("false"), p);
+		n++;
+	}
+	return n;
+}
+
+/* m365_forwarding_cleared - the value Set-Mailbox leaves when forwarding is cleared */
+char *m365_forwarding_cleared(void)
+{
+	cJSON *v = cJSON_CreateObject();
+	cJSON_AddNullToObject(v, "ForwardingSmtpAddress");
+	cJSON_AddNullToObject(v, "ForwardingAddress");
+	cJSON_AddFalseToObject(v, "DeliverToMailboxAndForward");
+	return json_text(v);
+}
+
+/* plan_mailbox_forwarding - clear the mailbox forwarding making f's first edge */
+static int plan_mailbox_forwarding(const struct snapshot *s, const struct finding *f,
+				   const char *fix_id, const struct m365_fix_reader *rd,
+				   struct fix_plan *plan, char **err)
+{
+	for (size_t i = 0; i < s->nr_forwards; i++) {
+		const struct snapshot_forward *fw = &s->forwards[i];
+		char *old = NULL;
+		cJSON *p;
+		if (!is_edge_forward(s, f, fw, VIA_MAILBOX))
+			continue;
+		p = op_params("mailbox-forwarding");
+		cJSON_AddStringToObject(p, "identity", fw->from);
+		/* the snapshot has the resolved target only; revert needs the raw fields */
+		if (rd->read(rd->ctx, p, &old, err)) {
+			cJSON_Delete(p);
+			return -1;
+		}
+		add_change(plan, f, fix_id, xstrfmt("mailbox %s", fw->from),
+			   "ForwardingSmtpAddress, ForwardingAddress, DeliverToMailboxAndForward",
+			   old, m365_forwarding_cleared(), p);
+		return 1;
+	}
+	return 0;
+}
+
+/* plan_edge - the fix that removes f's first edge (the forward it names) */
+static int plan_edge(const struct snapshot *s, const struct finding *f,
+		     const struct m365_fix_reader *rd, struct fix_plan *plan, char **err)
+{
+	if (f->nr_path < 2 || !f->path[1].via)
+		return 0;
+	if (!strcmp(f->path[1].via, "inbox-rule"))
+		return plan_inbox_rule(s, f, "m365.inbox-rule.disable", plan);
+	if (!strcmp(f->path[1].via, "mailbox"))
+		return plan_mailbox_forwarding(s, f, "m365.mailbox-forwarding.clear", rd, plan, err);
+	return 0;
+}
+
+/* scoped_policy_name - the name of the policy allowing exactly mailbox to forward */
+char *m365_scoped_policy_name(const char *mailbox)
+{
+	return xstrfmt("Allow forwarding - %s", mailbox);
+}
+
+/* plan_scoped - a custom outbound policy (On) + rule -From exactly the mailbox */
+static int plan_scoped(const struct snapshot *s, const struct finding *f, struct fix_plan *plan)
+{
+	const struct snapshot_recipient *r = recipient_of(s, f->subject);
+	const char *mbx = r ? r->address : f->subject;
+	char *name = m365_scoped_policy_name(mbx);
+	cJSON *p = op_params("scoped-policy"), *nv = cJSON_CreateObject();
+	cJSON_AddStringToObject(p, "name", name);
+	cJSON_AddStringToObject(p, "mailbox", mbx);
+	cJSON_AddStringToObject(nv, "AutoForwardingMode", "On");
+	cJSON_AddItemToObject(nv, "From", cJSON_CreateStringArray(&mbx, 1));
+	add_change(plan, f, f->fix->id, xstrfmt("outbound spam policy and rule '%s'", name),
+		   "AutoForwardingMode, From (new policy and rule, priority 0)", xstrdup("null"),
+		   json_text(nv), p);
+	free(name);
+	return 1;
+}
+
+/* plan_org_wide - Set-HostedOutboundSpamFilterPolicy <blocking policy> -AutoForwardingMode On */
+static int plan_org_wide(const struct snapshot *s, const struct finding *f, struct fix_plan *plan)
+{
+	const char *name = m365_json_str(f->evidence, "policy");
+	for (size_t i = 0; name && i < s->policy.nr_outbound_forwarding; i++) {
+		const struct outbound_policy *op = &s->policy.outbound_forwarding[i];
+		cJSON *p;
+		if (strcmp(op->name, name) || op->mode == FWD_MODE_ON)
+			continue;
+		p = op_params("outbound-policy");
+		cJSON_AddStringToObject(p, "identity", op->name);
+		add_change(plan, f, f->fix->id, xstrfmt("outbound spam policy '%s'", op->name),
+			   "AutoForwardingMode", json_text(cJSON_CreateString(m365_mode_name(op->mode))),
+			   xstrdup("\"On\""), p);
+		return 1;
+	}
+	return 0;
+}
+
+/* plan_blocked - forward.blocked by the outbound policy: scoped (default), org-wide, or stop */
+static int plan_blocked(const struct snapshot *s, const struct finding *f, const char *variant,
+			const struct m365_fix_reader *rd, struct fix_plan *plan, char **err)
+{
+	const char *kind = m365_json_str(f->evidence, "control_kind");
+	if (variant && !strcmp(variant, "stop-forwarding"))
+		return plan_edge(s, f, rd, plan, err);
+	if (!kind || strcmp(kind, "outbound-policy"))
+		return plan_edge(s, f, rd, plan, err); /* a remote domain blocks: stop forwarding */
+	if (variant && !strcmp(variant, "org-wide"))
+		return plan_org_wide(s, f, plan);
+	return plan_scoped(s, f, plan);
+}
+
+/* m365_fix_map - see m365.h */
+int m365_fix_map(const struct snapshot *s, const struct finding *f, const char *variant,
+		 const struct m365_fix_reader *rd, struct fix_plan *plan, char **err)
+{
+	const char *id = f->fix ? f->fix->id : "";
+	if (!s || !f->fix || !f->fix->automated)
+		return 0;
+	if (!strcmp(id, "m365.org.send-from-alias"))
+		return plan_send_from_alias(s, f, plan);
+	if (!strcmp(id, "m365.remote-domain.block-autoforward"))
+		return plan_remote_domain(s, f, plan);
+	if (!strcmp(id, "m365.outbound-policy.scoped"))
+		return plan_blocked(s, f, variant, rd, plan, err);
+	if (!strcmp(id, "m365.inbox-rule.disable") || !strcmp(id, "m365.mailbox-forwarding.clear"))
+		return plan_edge(s, f, rd, plan, err); /* loops, ghosts, remote-domain blocks */
+	return 0;
+}
