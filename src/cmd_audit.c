@@ -177,40 +177,58 @@ static char *save_path(const char *base, const char *tenant, size_t nr)
 	return xstrfmt("%s-%s", base, tenant);
 }
 
-/* render_report - the report in the chosen format, in memory (*out, caller frees) */
+/* render_report - write the report to out */
 static int render_report(const struct audit_args *a, const struct audit_result *res, bool color,
-			 const struct history_view *hv, char **out, size_t *len)
+			 const struct history_view *hv, FILE *out)
 {
 	const struct report_format *fmt = report_format_find(a->format);
 	struct report_options ro = { .color = color, .history = hv };
 	char *err = NULL;
-	FILE *mem = open_memstream(out, len);
-	int rc;
-	if (!mem)
-		return error("out of memory rendering the report");
-	rc = fmt->write(mem, res, &ro, &err);
-	if (fclose(mem) && !rc)
-		rc = -1;
+	int rc = fmt->write(out, res, &ro, &err);
 	if (rc) {
 		error("%s", err ? err : "rendering the report failed");
 		free(err);
-		FREE_AND_NULL(*out);
 	}
 	return rc;
 }
 
-/* write_output - the rendered report to -o FILE or stdout */
-static int write_output(const struct audit_args *a, const char *text, size_t len)
+/* write_report - render to -o FILE or stdout; with --mail-to also keep a copy
+ * in memory (*text, caller frees) to mail. Large reports are streamed. */
+static int write_report(const struct audit_args *a, const struct audit_result *res, bool color,
+			const struct history_view *hv, char **text)
 {
-	FILE *out = a->output ? fopen(a->output, "w") : stdout;
-	const char *name = a->output ? a->output : "stdout";
-	if (!out)
-		return error("%s: %s", a->output, strerror(errno));
-	if (fwrite(text, 1, len, out) != len || (out == stdout ? fflush(out) : fclose(out))) {
-		if (out != stdout)
-			fclose(out);
-		return error("%s: %s", name, strerror(errno));
+	size_t len = 0;
+	FILE *out;
+	int rc;
+	*text = NULL;
+	if (a->mail_to) {
+		FILE *mem = open_memstream(text, &len);
+		if (!mem)
+			return error("out of memory rendering the report");
+		rc = render_report(a, res, color, hv, mem);
+		if (fclose(mem) || rc) {
+			FREE_AND_NULL(*text);
+			return -1;
+		}
+		out = a->output ? fopen(a->output, "w") : stdout;
+		if (!out)
+			return error("%s: %s", a->output, strerror(errno));
+		rc = fwrite(*text, 1, len, out) == len ? 0 : -1;
+	} else {
+		out = a->output ? fopen(a->output, "w") : stdout;
+		if (!out)
+			return error("%s: %s", a->output, strerror(errno));
+		rc = render_report(a, res, color, hv, out);
+		if (rc) {
+			if (out != stdout)
+				fclose(out);
+			return -1;
+		}
 	}
+	if (out == stdout ? fflush(out) : fclose(out))
+		rc = -1;
+	if (rc)
+		return error("%s: %s", a->output ? a->output : "stdout", strerror(errno));
 	return 0;
 }
 
@@ -345,13 +363,11 @@ int cmd_audit(int argc, char **argv)
 		have_hv = hrc == 0;
 	}
 	char *text = NULL;
-	size_t len = 0;
 	bool color = !a.output && !strcmp(a.format, "text") && is_tty_fd(1) && !getenv("NO_COLOR");
-	int rrc = render_report(&a, &res, color, have_hv ? &hv : NULL, &text, &len);
+	int wrc = write_report(&a, &res, color, have_hv ? &hv : NULL, &text);
 	if (have_hv)
 		history_view_release(&hv);
-	if (rrc || write_output(&a, text, len) ||
-	    (a.mail_to && mail_report(&a, &cfg, have_cfg, &res, text))) {
+	if (wrc || (a.mail_to && mail_report(&a, &cfg, have_cfg, &res, text))) {
 		free(text);
 		audit_result_release(&res);
 		goto out;

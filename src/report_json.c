@@ -9,6 +9,7 @@
 #include "util.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 cJSON *snapshot_errors_json(const struct snapshot *s)
 {
@@ -105,9 +106,10 @@ static cJSON *finding_json(const struct finding *f)
 	return o;
 }
 
-cJSON *report_findings_json(const struct audit_result *res)
+/* report_findings_head_json - the findings document without its findings array */
+static cJSON *report_findings_head_json(const struct audit_result *res)
 {
-	cJSON *doc = cJSON_CreateObject(), *arr = cJSON_CreateArray(), *gaps = cJSON_CreateArray();
+	cJSON *doc = cJSON_CreateObject(), *gaps = cJSON_CreateArray();
 	cJSON_AddStringToObject(doc, "schema", "aliasaudit.findings/1");
 	cJSON_AddStringToObject(doc, "generated_at", res->generated_at);
 	cJSON_AddStringToObject(doc, "tool_version", ALIASAUDIT_VERSION);
@@ -122,27 +124,57 @@ cJSON *report_findings_json(const struct audit_result *res)
 		cJSON_AddItemToArray(gaps, o);
 	}
 	cJSON_AddItemToObject(doc, "not_evaluated", gaps);
+	return doc;
+}
+
+cJSON *report_findings_json(const struct audit_result *res)
+{
+	cJSON *doc = report_findings_head_json(res), *arr = cJSON_CreateArray();
 	for (size_t i = 0; i < res->findings.nr; i++)
 		cJSON_AddItemToArray(arr, finding_json(&res->findings.items[i]));
 	cJSON_AddItemToObject(doc, "findings", arr);
 	return doc;
 }
 
+/* report_write_json - the findings document, streamed: the header fields are
+ * built with cJSON, then each finding is built, printed and freed in turn, so
+ * memory does not grow with a second copy of every finding */
 int report_write_json(FILE *out, const struct audit_result *res,
 		      const struct report_options *opt, char **err)
 {
-	cJSON *doc = report_findings_json(res);
-	char *text = cJSON_Print(doc);
-	int rc = 0;
+	cJSON *doc = report_findings_head_json(res);
+	char *head = cJSON_Print(doc);
+	size_t len;
 	cJSON_Delete(doc);
-	if (!text) {
+	if (!head) {
 		*err = xstrdup("out of memory rendering JSON");
 		return -1;
 	}
-	if (fputs(text, out) == EOF || fputc('\n', out) == EOF) {
-		*err = xstrdup("write failed");
-		rc = -1;
+	/* head is "{...\n}": reopen it to append the findings array as the last member */
+	len = strlen(head);
+	while (len && head[len - 1] != '}')
+		len--;
+	if (len)
+		len--;
+	fwrite(head, 1, len, out);
+	free(head);
+	fputs(",\n\t\"findings\":\t[", out);
+	for (size_t i = 0; i < res->findings.nr; i++) {
+		cJSON *f = finding_json(&res->findings.items[i]);
+		char *text = cJSON_Print(f);
+		cJSON_Delete(f);
+		if (!text) {
+			*err = xstrdup("out of memory rendering JSON");
+			return -1;
+		}
+		fputs(i ? ", " : "", out);
+		fputs(text, out);
+		free(text);
 	}
-	free(text);
-	return rc;
+	fputs("]\n}\n", out);
+	if (ferror(out)) {
+		*err = xstrdup("write failed");
+		return -1;
+	}
+	return 0;
 }
