@@ -13,6 +13,7 @@
  * domain:target:scope[:name] (docs/gworkspace.md).
  */
 #include "gws.h"
+#include "gws_fix.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -160,8 +161,12 @@ fail:
 
 const struct provider_ops gworkspace_provider = {
 	.name = "gworkspace",
-	.caps = PROVIDER_CAN_COLLECT,
+	.caps = PROVIDER_CAN_COLLECT | PROVIDER_CAN_FIX,
 	.open = gws_open,
 	.collect = gws_collect,
+	.plan_fix = gws_plan_fix,
+	.read_value = gws_read_value,
+	.apply_change = gws_apply_change,
+	.revert_change = gws_revert_change,
 	.close = gws_close,
 };

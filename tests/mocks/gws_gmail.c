@@ -1,8 +1,11 @@
 /*
- * gws_gmail.c - the mock Gmail API settings reads and its batch endpoint.
+ * gws_gmail.c - the mock Gmail API settings reads and its batch endpoint
+ * (writes are in gws_gmail_write.c; both work on the fixture's "gmail"
+ * state under gws_state_lock).
  *
  * GET /gmail/v1/users/{userId}/settings/{sendAs|autoForwarding|
- * forwardingAddresses|filters|vacation}: userId must be "me" or the token's
+ * forwardingAddresses|filters|vacation}, and one item: sendAs/{email},
+ * filters/{id}, forwardingAddresses/{email}: userId must be "me" or the token's
  * sub (403 "Delegation denied for <sub>"), the token needs a Gmail scope, a
  * user without a mailbox gets 400 failedPrecondition "Mail service not
  * enabled"; collections are unpaged, the filters key is "filter", sendAs
@@ -11,8 +14,9 @@
  * POST /batch/gmail/v1 and /batch: multipart/mixed, at most 100 parts, each
  * an application/http request with its own Authorization; the answer is an
  * outer 200 whose parts hold the inner statuses, in request order, with
- * Content-ID "response-<id>". Knob rules match "gmail:<sub>:<path>", so a
- * failure can be aimed at one user.
+ * Content-ID "response-<id>". Knob rules match "gmail:<sub>:<path>" for
+ * reads and "<METHOD> gmail:<sub>:<path>" for writes, so a failure can be
+ * aimed at one user, or at one write.
  */
 #include "gws_mock.h"
 
@@ -27,8 +31,8 @@ static const char *const gmail_scopes[] = {
 	"mail.google.com", NULL,
 };
 
-/* strip_false - a copy of o without false booleans (Gmail omits them) */
-static cJSON *strip_false(const cJSON *o)
+/* gws_strip_false - see gws_mock.h */
+cJSON *gws_strip_false(const cJSON *o)
 {
 	cJSON *c = cJSON_Duplicate(o, 1), *f, *next;
 	for (f = c ? c->child : NULL; f; f = next) {
@@ -46,7 +50,7 @@ static cJSON *settings(const cJSON *g, const char *what)
 	if (!strcmp(what, "sendAs")) {
 		arr = cJSON_AddArrayToObject(j, "sendAs");
 		cJSON_ArrayForEach(it, cJSON_GetObjectItem(g, "sendAs"))
-			cJSON_AddItemToArray(arr, strip_false(it));
+			cJSON_AddItemToArray(arr, gws_strip_false(it));
 	} else if (!strcmp(what, "autoForwarding")) {
 		cJSON_Delete(j);
 		v = cJSON_GetObjectItem(g, "autoForwarding");
@@ -71,16 +75,70 @@ static cJSON *settings(const cJSON *g, const char *what)
 	return j;
 }
 
+/* item - the element of array arr whose key equals id (case-insensitively), or NULL */
+static cJSON *item(cJSON *arr, const char *key, const char *id)
+{
+	cJSON *it;
+	cJSON_ArrayForEach(it, arr) {
+		cJSON *v = cJSON_GetObjectItem(it, key);
+		if (cJSON_IsString(v) && !strcasecmp(v->valuestring, id))
+			return it;
+	}
+	return NULL;
+}
+
+/* get_one - GET settings/<coll>/<id>: sendAs, filters, forwardingAddresses (NULL: 404) */
+static cJSON *get_one(const cJSON *g, const char *coll, const char *id)
+{
+	cJSON *it = NULL;
+	if (!strcmp(coll, "sendAs"))
+		it = item(cJSON_GetObjectItem(g, "sendAs"), "sendAsEmail", id);
+	else if (!strcmp(coll, "filters"))
+		it = item(cJSON_GetObjectItem(g, "filter"), "id", id);
+	else if (!strcmp(coll, "forwardingAddresses"))
+		it = item(cJSON_GetObjectItem(g, "forwardingAddresses"), "forwardingEmail", id);
+	return it ? gws_strip_false(it) : NULL;
+}
+
+/* read_settings - a GET of what ("sendAs" or "sendAs/<id>") from user sub's gmail g */
+static void read_settings(cJSON *g, const char *what, const char *key, struct mresp *rs)
+{
+	const char *slash = strchr(what, '/');
+	char *coll = mx_fmt("%.*s", (int)(slash ? (size_t)(slash - what) : strlen(what)), what);
+	char *id = slash ? mx_strdup(slash + 1) : NULL;
+	cJSON *j;
+	if (id)
+		MHD_http_unescape(id);
+	j = id ? get_one(g, coll, id) : settings(g, what);
+	if (!j) {
+		gws_error(rs, 404, "notFound", "NOT_FOUND", "Requested entity was not found.");
+	} else {
+		resp_json(rs, 200, j);
+		free(rs->ctype);
+		rs->ctype = mx_strdup("application/json; charset=UTF-8");
+		if (knobs_malformed(key) == 2)
+			resp_text(rs, 200, "application/json; charset=UTF-8", "{\"sendAs\": [ <html>");
+	}
+	free(coll);
+	free(id);
+}
+
 /* gws_gmail_answer - see gws_mock.h */
-void gws_gmail_answer(const char *method, const char *path, const char *auth, struct mresp *rs)
+void gws_gmail_answer(const char *method, const char *path, const char *auth, const char *body,
+		      size_t body_len, struct mresp *rs)
 {
 	const char *p = path + strlen("/gmail/v1/users/"), *q = strchr(path, '?');
 	size_t ul = strcspn(p, "/?");
 	char *sub = NULL, *uid = mx_fmt("%.*s", (int)ul, p), *key = NULL, *what = NULL;
 	const char *rest = p + ul;
-	cJSON *u, *g, *j;
+	bool get = !strcmp(method, "GET");
+	cJSON *u, *g;
 
-	if (!gws_check_bearer(auth, gmail_scopes, &sub, rs))
+	if (strncmp(rest, "/settings/", 10))
+		what = mx_strdup("");
+	else
+		what = mx_fmt("%.*s", (int)((q ? (size_t)(q - rest) : strlen(rest)) - 10), rest + 10);
+	if (!gws_check_bearer(auth, get ? gmail_scopes : gws_write_scopes(method, what), &sub, rs))
 		goto out;
 	MHD_http_unescape(uid);
 	if (strcmp(uid, "me") && strcasecmp(uid, sub)) {
@@ -89,34 +147,28 @@ void gws_gmail_answer(const char *method, const char *path, const char *auth, st
 		free(m);
 		goto out;
 	}
-	key = mx_fmt("gmail:%s:%s", sub, path);
+	/* reads match "gmail:<sub>:<path>", writes "<METHOD> gmail:<sub>:<path>" */
+	key = get ? mx_fmt("gmail:%s:%s", sub, path) : mx_fmt("%s gmail:%s:%s", method, sub, path);
 	if (gws_inject(key, rs))
 		goto out;
-	if (strncmp(rest, "/settings/", 10)) {
+	if (!*what) {
 		gws_error(rs, 404, "notFound", "NOT_FOUND", "Requested entity was not found.");
 		goto out;
 	}
-	what = mx_fmt("%.*s", (int)((q ? (size_t)(q - rest) : strlen(rest)) - 10), rest + 10);
 	u = gws_user(sub);
+	gws_state_lock();
 	g = cJSON_GetObjectItem(gws_fixture_get("gmail"), sub);
-	if (!u || !g || cJSON_IsFalse(cJSON_GetObjectItem(u, "isMailboxSetup"))) {
+	if (!u || !g || cJSON_IsFalse(cJSON_GetObjectItem(u, "isMailboxSetup")))
 		gws_error(rs, 400, "failedPrecondition", "FAILED_PRECONDITION", "Mail service not enabled");
-		goto out;
-	}
-	if (strcmp(method, "GET")) {
-		gws_error(rs, 405, "methodNotAllowed", NULL, "This mock serves reads only.");
-		goto out;
-	}
-	j = settings(g, what);
-	if (!j) {
-		gws_error(rs, 404, "notFound", "NOT_FOUND", "Requested entity was not found.");
-		goto out;
-	}
-	resp_json(rs, 200, j);
-	free(rs->ctype);
-	rs->ctype = mx_strdup("application/json; charset=UTF-8");
-	if (knobs_malformed(key) == 2)
-		resp_text(rs, 200, "application/json; charset=UTF-8", "{\"sendAs\": [ <html>");
+	else if (get)
+		read_settings(g, what, key, rs);
+	else
+		gws_gmail_write(method, sub, u, g, what, body, body_len, rs);
+	gws_state_unlock();
+	if (get && rs->status == 200)
+		gws_after_read(key);
+	else if (!get)
+		gws_write_done(method, sub, path, body, rs->status);
 out:
 	free(sub);
 	free(uid);
@@ -124,11 +176,11 @@ out:
 	free(what);
 }
 
-/* gws_gmail_handler - GET /gmail/v1/users/... (outside a batch) */
+/* gws_gmail_handler - /gmail/v1/users/... (outside a batch) */
 void gws_gmail_handler(struct mreq *rq, struct mresp *rs)
 {
 	char *full = gws_match_key(rq);
-	gws_gmail_answer(rq->method, full, rq->auth, rs);
+	gws_gmail_answer(rq->method, full, rq->auth, rq->body, rq->body_len, rs);
 	free(full);
 }
 
@@ -197,6 +249,17 @@ static const char *status_text(unsigned s)
 	case 503: return "Service Unavailable";
 	default: return s >= 500 ? "Internal Server Error" : "Error";
 	}
+}
+
+/* answer_part - one batch part: its own body runs from rbody (NULL: none) to
+ * the next delimiter at end, less its line end */
+static void answer_part(const char *method, const char *path, const char *auth, const char *rbody,
+			const char *end, struct mresp *rs)
+{
+	const char *be = rbody ? end : NULL;
+	while (be && be > rbody && (be[-1] == '\n' || be[-1] == '\r'))
+		be--;
+	gws_gmail_answer(method, path, auth, rbody, rbody ? (size_t)(be - rbody) : 0, rs);
 }
 
 /* gws_batch_handler - POST /batch/gmail/v1 and /batch */
@@ -274,7 +337,7 @@ void gws_batch_handler(struct mreq *rq, struct mresp *rs)
 		if (strncmp(ppath, "/gmail/v1/users/", 16))
 			gws_error(&srs, 404, "notFound", "NOT_FOUND", "Not Found");
 		else
-			gws_gmail_answer(line, ppath, auth, &srs);
+			answer_part(line, ppath, auth, rbody, next, &srs);
 		{
 			char *tmp = NULL;
 			if (auth && gws_check_bearer(auth, (const char *const[]){ "gmail.settings.basic",
@@ -308,6 +371,7 @@ void gws_batch_handler(struct mreq *rq, struct mresp *rs)
 		out = np;
 		ev = cJSON_CreateObject();
 		cJSON_AddStringToObject(ev, "batch_part", ppath);
+		cJSON_AddStringToObject(ev, "method", line);
 		cJSON_AddStringToObject(ev, "batch_path", rq->path);
 		x_auth = line_value(rl_end, rbody ? rhend : next, "Authorization");
 		cJSON_AddBoolToObject(ev, "part_auth", x_auth != NULL);

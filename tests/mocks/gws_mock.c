@@ -1,7 +1,7 @@
 /*
  * gws_mock.c - the Google Workspace part of the mock: route registration,
  * options (--gws-fixture FILE, --gws-public-key PEM, --gws-policy-interval-ms
- * N), the customer fixture (tests/mocks/fixtures/gws/NAME.json), issued access
+ * N, --gws-knobs JSON: see gws_gmail_write.c), the customer fixture (tests/mocks/fixtures/gws/NAME.json), issued access
  * tokens bound to (sub, scopes), Google-shaped errors, knob injection in
  * Google's rate-limit forms, and opaque-token paging.
  *
@@ -12,7 +12,9 @@
  * "members": {group email: [members]}, "gmail": {user: {"sendAs": [...],
  * "autoForwarding": {...}, "forwardingAddresses": [...], "filter": [...],
  * "vacation": {...}}}, "policies": [Policy API policies]}. A user with no
- * "gmail" entry, or with isMailboxSetup false, has no mailbox.
+ * "gmail" entry, or with isMailboxSetup false, has no mailbox. The "gmail"
+ * part changes when fixes write to it (under gws_state_lock); the rest is
+ * read-only after start.
  */
 #include "gws_mock.h"
 
@@ -43,6 +45,7 @@ void gws_register(void)
 	mock_route(NULL, "/gmail/v1/users/", "", gws_gmail_handler);
 	mock_route(NULL, "/batch", "", gws_batch_handler);
 	mock_route(NULL, "/v1/policies", "", gws_policy_handler);
+	mock_route(NULL, "/_gws/", "", gws_control_handler);
 }
 
 /* load_fixture - read the fixture file; 0 or -1 (message printed) */
@@ -89,6 +92,12 @@ int gws_set_option(const char *name, const char *value)
 		policy_interval_ms = atol(value);
 		return 0;
 	}
+	if (!strcmp(name, "knobs")) {
+		if (gws_knobs_set(value) == 0)
+			return 0;
+		fprintf(stderr, "mockd: --gws-knobs: want a JSON object\n");
+		return -1;
+	}
 	fprintf(stderr, "mockd: unknown option --gws-%s\n", name);
 	return -1;
 }
@@ -96,6 +105,7 @@ int gws_set_option(const char *name, const char *value)
 /* gws_cleanup - free everything at exit */
 void gws_cleanup(void)
 {
+	gws_write_cleanup();
 	cJSON_Delete(fixture);
 	free(public_key);
 	for (size_t i = 0; i < nr_tokens; i++) {

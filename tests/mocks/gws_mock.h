@@ -48,7 +48,35 @@ void gws_gmail_handler(struct mreq *rq, struct mresp *rs);
 void gws_batch_handler(struct mreq *rq, struct mresp *rs);
 void gws_policy_handler(struct mreq *rq, struct mresp *rs);
 /* gws_gmail_answer - one Gmail call (also a batch part): method, path (with
- * query), the Authorization value */
-void gws_gmail_answer(const char *method, const char *path, const char *auth, struct mresp *rs);
+ * query), the Authorization value, the body (body_len bytes, may be NULL) */
+void gws_gmail_answer(const char *method, const char *path, const char *auth, const char *body,
+		      size_t body_len, struct mresp *rs);
+/* gws_strip_false - a copy of o without false booleans (Gmail omits them) */
+cJSON *gws_strip_false(const cJSON *o);
+
+/* ---- gws_gmail_write.c: writes that change the state, and their knobs ---- */
+
+/* gws_state_lock / gws_state_unlock - guard the fixture's "gmail" state
+ * (handlers run on one thread per connection) */
+void gws_state_lock(void);
+void gws_state_unlock(void);
+/* gws_write_scopes - the scopes (any one) a write of what ("sendAs/x",
+ * "filters", ...) with method needs, as Google documents them */
+const char *const *gws_write_scopes(const char *method, const char *what);
+/* gws_gmail_write - one write on user sub's (Directory user u) gmail state g;
+ * what is the path after settings/ (state lock held) */
+void gws_gmail_write(const char *method, const char *sub, const cJSON *u, cJSON *g, const char *what,
+		     const char *body, size_t body_len, struct mresp *rs);
+/* gws_write_done - log a write that reached the state, then hold the answer
+ * for the write delay knob (state lock not held) */
+void gws_write_done(const char *method, const char *sub, const char *path, const char *body,
+		    unsigned status);
+/* gws_after_read - a read with key was answered: fire the tamper rules */
+void gws_after_read(const char *key);
+/* gws_knobs_set - apply a Google knobs JSON text ({"write_delay_ms", "tamper"}); 0 or -1 */
+int gws_knobs_set(const char *text);
+/* gws_control_handler - POST /_gws/knobs, GET /_gws/gmail */
+void gws_control_handler(struct mreq *rq, struct mresp *rs);
+void gws_write_cleanup(void);
 
 #endif

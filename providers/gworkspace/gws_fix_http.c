@@ -1,0 +1,82 @@
+/*
+ * gws_fix_http.c - single Gmail settings calls for the fix operations:
+ * direct requests (not batched: a change is one call, and its answer must be
+ * known before the journal moves on) with the mailbox owner's own token,
+ * retried by the shared layer on 429/5xx and by gws_run on Gmail's 403 rate
+ * limits. Messages name the call and Google's reason, never a token.
+ */
+#include "gws_fix.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* gws_settings_call - see gws_fix.h */
+int gws_settings_call(struct gws_session *gs, const char *user, const char *method,
+		      const char *what, const char *id, const cJSON *body, long *status,
+		      cJSON **out, char **err)
+{
+	struct gws_token *t = gws_auth_token(gs->auth, user, gs->gmail_scopes);
+	char *eid = id ? http_url_escape(id) : NULL;
+	char *url = xstrfmt("%s/gmail/v1/users/me/settings/%s%s%s", gs->gmail_url, what,
+			    eid ? "/" : "", eid ? eid : "");
+	char *name = xstrfmt("%s%s%s", what, id ? "/" : "", id ? id : "");
+	struct http_request *r = http_request_new(method, url);
+	int ret = -1;
+
+	*status = 0;
+	*out = NULL;
+	http_request_add_header(r, "Accept", "application/json");
+	if (body) {
+		char *text = cJSON_PrintUnformatted(body);
+		http_request_add_header(r, "Content-Type", "application/json");
+		http_request_set_body(r, text, strlen(text));
+		free(text);
+	}
+	r->auth = &t->base;
+	gws_run(gs->http, &r, 1);
+	if (r->error && !r->status) {
+		*err = xstrfmt("%s %s of %s: %s", method, name, user, r->error);
+		goto out;
+	}
+	if (r->error) {
+		/* retries ran out: the last answer says why */
+		cJSON *j = cJSON_ParseWithLength(r->resp.buf, r->resp.len);
+		char *why = gws_call_error(method, name, user, r->status, j);
+		*err = xstrfmt("%s (after %d tries)", why, r->tries);
+		free(why);
+		cJSON_Delete(j);
+		goto out;
+	}
+	*status = r->status;
+	if (r->resp.len)
+		*out = cJSON_ParseWithLength(r->resp.buf, r->resp.len);
+	if (http_ok(r) && r->resp.len && !*out) {
+		*err = xstrfmt("%s %s of %s: malformed JSON in the answer", method, name, user);
+		goto out;
+	}
+	ret = 0;
+out:
+	http_request_free(r);
+	free(url);
+	free(name);
+	free(eid);
+	return ret;
+}
+
+/* gws_call_error - see gws_fix.h */
+char *gws_call_error(const char *method, const char *what, const char *user, long status,
+		     const cJSON *body)
+{
+	struct gws_error e;
+	char *out;
+	if (!gws_error_parse(body, &e))
+		return xstrfmt("%s %s of %s: HTTP %ld", method, what, user, status);
+	out = xstrfmt("%s %s of %s: HTTP %ld%s%s%s%s", method, what, user, status,
+		      e.reason || e.status ? " " : "", e.reason ? e.reason : e.status ? e.status : "",
+		      e.message ? ": " : "", e.message ? e.message : "");
+	for (char *p = out; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	return out;
+}
