@@ -8,9 +8,13 @@
  * on the command line (--knobs JSON) or at run time (POST /_mock/knobs), and
  * a graceful stop on SIGTERM/SIGINT.
  *
+ * The throttling model (mock_throttle.c, off unless the "throttle" knob or
+ * --throttle is given) adds the documented service limits; GET /_mock/stats
+ * reports request counters and the peak number of requests in flight.
+ *
  * usage: mockd --cert PEM --key PEM --port-file FILE [--log FILE]
- *              [--knobs JSON] [--m365-fixture FILE] [--m365-client-cert PEM]
- *              [--m365-secret S]
+ *              [--knobs JSON] [--throttle on] [--latency-ms N]
+ *              [--m365-fixture FILE] [--m365-client-cert PEM] [--m365-secret S]
  */
 #include "mockd.h"
 
@@ -250,6 +254,8 @@ static int knobs_set(const char *text)
 		max_page = (long)v->valuedouble;
 	if ((v = cJSON_GetObjectItem(j, "token_check")) && cJSON_IsBool(v))
 		token_check = cJSON_IsTrue(v);
+	if ((v = cJSON_GetObjectItem(j, "throttle")))
+		throttle_configure(v);
 	if ((v = cJSON_GetObjectItem(j, "rules")) && cJSON_IsArray(v)) {
 		rules_clear();
 		cJSON_ArrayForEach(r, v) {
@@ -292,7 +298,7 @@ bool knobs_inject(const char *key, struct mresp *rs)
 	}
 	pthread_mutex_unlock(&mu);
 	if (!status)
-		return false;
+		return throttle_part(key, rs);
 	if (status == 429) {
 		cJSON *j = cJSON_Parse("{\"error\":{\"code\":\"TooManyRequests\",\"message\":\"Please retry again later.\","
 				       "\"innerError\":{\"code\":\"429\",\"message\":\"Please retry after\",\"status\":\"429\"}}}");
@@ -363,6 +369,10 @@ static void control(struct mreq *rq, struct mresp *rs)
 	char *body;
 	if (!strcmp(rq->path, "/_mock/ping")) {
 		resp_text(rs, 200, "text/plain", "ok\n");
+		return;
+	}
+	if (!strcmp(rq->path, "/_mock/stats")) {
+		resp_json(rs, 200, throttle_stats());
 		return;
 	}
 	if (strcmp(rq->method, "POST") || strcmp(rq->path, "/_mock/knobs")) {
@@ -489,6 +499,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 	long lat;
+	bool control_req, modelled;
 
 	if (!st) {
 		*con_cls = mx_malloc(sizeof(struct conn_state));
@@ -523,16 +534,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	pthread_mutex_lock(&mu);
 	lat = latency_ms;
 	pthread_mutex_unlock(&mu);
-	if (lat > 0 && strncmp(url, "/_mock/", 7))
+	control_req = !strncmp(url, "/_mock/", 7);
+	modelled = !control_req && throttle_on();
+	if (lat > 0 && !control_req && !modelled)
 		usleep((useconds_t)lat * 1000);
 
 	if (st->too_big)
 		resp_text(&rs, 413, "text/plain", "body too large\n");
-	else if (!strncmp(url, "/_mock/", 7))
+	else if (control_req)
 		control(&rq, &rs);
-	else
+	else if (!modelled || throttle_enter(&rq, &rs))
 		dispatch(&rq, &rs);
-	log_request(&rq, rs.status);
+	if (modelled)
+		/* the latency is served after the handler, with the request's
+		 * parts still counted as in flight; other connections run on */
+		throttle_leave(&rq, rs.status, lat);
+	else if (!control_req)
+		throttle_count(&rq, rs.status);
+	if (log_file)
+		log_request(&rq, rs.status);
 
 	resp = MHD_create_response_from_buffer(rs.body_len, rs.body, MHD_RESPMEM_MUST_COPY);
 	MHD_add_response_header(resp, "Content-Type", rs.ctype ? rs.ctype : "application/json");
@@ -622,6 +642,12 @@ int main(int argc, char **argv)
 				fprintf(stderr, "mockd: --knobs: want a JSON object\n");
 				return 2;
 			}
+		} else if (!strcmp(a, "--throttle")) {
+			cJSON *on = cJSON_CreateBool(!strcmp(v, "on"));
+			throttle_configure(on);
+			cJSON_Delete(on);
+		} else if (!strcmp(a, "--latency-ms")) {
+			latency_ms = atol(v);
 		} else if (!strcmp(a, "--m365-fixture")) {
 			if (m365_load_fixture(v) < 0)
 				return 2;
@@ -637,6 +663,7 @@ int main(int argc, char **argv)
 	}
 	if (!cert || !key || !port_file) {
 		fprintf(stderr, "usage: mockd --cert PEM --key PEM --port-file FILE [--log FILE] [--knobs JSON]\n"
+				"             [--throttle on|off] [--latency-ms N]\n"
 				"             [--m365-fixture FILE] [--m365-client-cert PEM] [--m365-secret S]\n"
 				"             [--gws-fixture FILE] [--gws-public-key PEM] [--gws-policy-interval-ms N]\n");
 		return 2;

@@ -75,6 +75,26 @@ long knobs_token_lifetime(void);
 long knobs_max_page(void);   /* 0: no cap */
 bool knobs_token_check(void); /* reject expired tokens (default on) */
 
+/* the throttling model (mock_throttle.c; off by default) */
+/* throttle_configure - knob "throttle": true/false, or an object of limits
+ * (client_inflight, mailbox_concurrency, gmail_user_units_per_minute,
+ * directory_user_qpm, retry_after_s) that also switches it on */
+void throttle_configure(const cJSON *v);
+bool throttle_on(void);
+/* throttle_enter - a request starts: counted; false when the client is over
+ * its in-flight limit or the Directory quota (rs holds the 429/403) */
+bool throttle_enter(struct mreq *rq, struct mresp *rs);
+/* throttle_leave - after the handler: serve latency lat (ms) unless refused,
+ * then release what the request and its parts held */
+void throttle_leave(struct mreq *rq, unsigned status, long lat);
+/* throttle_count - count a request while the model is off */
+void throttle_count(const struct mreq *rq, unsigned status);
+/* throttle_part - one request or batch part (the knobs_inject key) against
+ * the per-mailbox and per-user limits: true when rs holds its 429/403 */
+bool throttle_part(const char *key, struct mresp *rs);
+/* throttle_stats - the counters as JSON (GET /_mock/stats; caller frees) */
+cJSON *throttle_stats(void);
+
 /* service registration (one per service file) */
 void m365_register(void);
 int m365_load_fixture(const char *path);
