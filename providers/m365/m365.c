@@ -7,7 +7,10 @@
  * Tenant keys: tenant_id (GUID), client_id, client_secret_env (the name of
  * an environment variable) or certificate (PEM, key inside or in
  * certificate_key) with certificate_alg = PS256 (default) | RS256;
- * login_url, graph_url, exchange_url, ca_file, concurrency.
+ * login_url, graph_url, exchange_url, ca_file, concurrency. For fix --apply and
+ * undo (run_options.write_access) an optional second app: write_client_id with
+ * write_client_secret_env or write_certificate (+ write_certificate_key,
+ * write_certificate_alg); without it the main app must hold the write roles.
  */
 #include "m365.h"
 #include "util.h"
@@ -41,6 +44,21 @@ static struct provider_session *m365_open(const struct config *cfg, const struct
 	const char *alg = tenant_get(cfg, t, "certificate_alg"), *conc = tenant_get(cfg, t, "concurrency");
 	const char *where = t->source ? t->source : "config";
 
+	/* fix --apply and undo may use a separate app that holds the write permissions,
+	 * so the everyday audit app can stay read-only */
+	bool wr = opt->write_access && tenant_get(cfg, t, "write_client_id");
+	if (wr) {
+		cid = tenant_get(cfg, t, "write_client_id");
+		senv = tenant_get(cfg, t, "write_client_secret_env");
+		cert = tenant_get(cfg, t, "write_certificate");
+		alg = tenant_get(cfg, t, "write_certificate_alg");
+	}
+	if (tenant_get(cfg, t, "write_client_secret")) {
+		*err = xstrfmt("%s:%d: tenant '%s': secrets never sit in the file: name an environment "
+			       "variable with write_client_secret_env", where, t->line, t->name);
+		return NULL;
+	}
+
 	if (!tid || !cid) {
 		*err = xstrfmt("%s:%d: tenant '%s': missing key '%s'", where, t->line, t->name,
 			       !tid ? "tenant_id" : "client_id");
@@ -64,8 +82,8 @@ static struct provider_session *m365_open(const struct config *cfg, const struct
 			return NULL;
 		}
 	} else if (!cert) {
-		*err = xstrfmt("%s:%d: tenant '%s': no credential: set client_secret_env or certificate",
-			       where, t->line, t->name);
+		*err = xstrfmt("%s:%d: tenant '%s': no credential: set %sclient_secret_env or %scertificate",
+			       where, t->line, t->name, wr ? "write_" : "", wr ? "write_" : "");
 		return NULL;
 	}
 	ms = xcalloc(1, sizeof(*ms));
@@ -84,7 +102,7 @@ static struct provider_session *m365_open(const struct config *cfg, const struct
 		ao.tenant = tid;
 		ao.client_id = cid;
 		ao.cert_path = cert;
-		ao.key_path = tenant_get(cfg, t, "certificate_key");
+		ao.key_path = tenant_get(cfg, t, wr ? "write_certificate_key" : "certificate_key");
 		ao.alg = alg && !strcasecmp(alg, "rs256") ? JWT_RS256 : JWT_PS256;
 		ms->app = entra_app_new(&ao, ms->http, err);
 		free(login);

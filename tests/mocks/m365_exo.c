@@ -8,7 +8,8 @@
  * with the same body, sends Rate-Limit-* headers, and answers with the
  * documented error shapes: 404 NotFound (Ex6F9304 ManagementObjectNotFound),
  * 400 BadRequest (unknown parameter), 403 with an empty body (cmdlet outside
- * the role). Needs a live token for the Exchange resource.
+ * the role, or a write by an app whose Exchange role is read-only). Needs a
+ * live token for the Exchange resource. Write cmdlets: m365_exo_write.c.
  */
 #include "m365_mock.h"
 
@@ -22,7 +23,7 @@
 
 struct cmdlet {
 	const char *name;
-	const char *params[6];
+	const char *params[12];
 };
 
 static const struct cmdlet cmdlets[] = {
@@ -36,13 +37,25 @@ static const struct cmdlet cmdlets[] = {
 	{ "Get-RemoteDomain", { "Identity" } },
 	{ "Get-TransportRule", { "Identity", "State", "ResultSize" } },
 	{ "Get-OrganizationConfig", { NULL } },
+	/* writes (m365_exo_write.c) */
+	{ "Set-OrganizationConfig", { "SendFromAliasEnabled", "DisablePlusAddressInRecipients", "Confirm" } },
+	{ "Set-Mailbox", { "Identity", "ForwardingSmtpAddress", "ForwardingAddress",
+			   "DeliverToMailboxAndForward", "Confirm" } },
+	{ "Set-RemoteDomain", { "Identity", "AutoForwardEnabled", "AutoReplyEnabled", "Confirm" } },
+	{ "New-HostedOutboundSpamFilterPolicy", { "Name", "AutoForwardingMode", "Confirm" } },
+	{ "Set-HostedOutboundSpamFilterPolicy", { "Identity", "AutoForwardingMode", "Confirm" } },
+	{ "Remove-HostedOutboundSpamFilterPolicy", { "Identity", "Confirm" } },
+	{ "New-HostedOutboundSpamFilterRule", { "Name", "HostedOutboundSpamFilterPolicy", "From", "FromMemberOf",
+						"SenderDomainIs", "ExceptIfFrom", "ExceptIfFromMemberOf",
+						"ExceptIfSenderDomainIs", "Priority", "Enabled", "Confirm" } },
+	{ "Remove-HostedOutboundSpamFilterRule", { "Identity", "Confirm" } },
 };
 
 static long remaining = 30000;
 static pthread_mutex_t rmu = PTHREAD_MUTEX_INITIALIZER;
 
-/* exo_error - the InvokeCommand error envelope */
-static void exo_error(struct mresp *rs, unsigned status, const char *code, const char *msg,
+/* m365_exo_error - see m365_mock.h */
+void m365_exo_error(struct mresp *rs, unsigned status, const char *code, const char *msg,
 		      const char *detail, const char *type)
 {
 	cJSON *j = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(j, "error");
@@ -67,14 +80,14 @@ static void exo_error(struct mresp *rs, unsigned status, const char *code, const
 	resp_header(rs, "x-ExceptionType", type);
 }
 
-/* exo_data - the fixture's exchange member */
-static cJSON *exo_data(const char *key)
+/* m365_exo_data - see m365_mock.h */
+cJSON *m365_exo_data(const char *key)
 {
 	return cJSON_GetObjectItem(cJSON_GetObjectItem(m365_fixture(), "exchange"), key);
 }
 
-/* matches_identity - an object answers to identity */
-static bool matches_identity(cJSON *o, const char *id)
+/* m365_matches_identity - see m365_mock.h */
+bool m365_matches_identity(cJSON *o, const char *id)
 {
 	static const char *const keys[] = { "Identity", "Name", "Alias", "PrimarySmtpAddress", "DomainName",
 					     "Guid", "ExternalDirectoryObjectId", "UserPrincipalName", NULL };
@@ -151,7 +164,7 @@ void m365_exo_handler(struct mreq *rq, struct mresp *rs)
 	time_t now = time(NULL);
 
 	if (!slash || strcmp(slash, "/InvokeCommand") || !m365_tenant_matches(seg, (size_t)(slash - seg), true)) {
-		exo_error(rs, 404, "NotFound", "Not found", "|System.Web.HttpException|The tenant or resource was not found.",
+		m365_exo_error(rs, 404, "NotFound", "Not found", "|System.Web.HttpException|The tenant or resource was not found.",
 			  "System.Web.HttpException");
 		return;
 	}
@@ -159,6 +172,7 @@ void m365_exo_handler(struct mreq *rq, struct mresp *rs)
 		resp_text(rs, 405, "text/plain", "");
 		return;
 	}
+	m365_run_mutations();
 	if (!m365_check_bearer(rq, "exchange", rs))
 		return;
 	tenant = strndup(seg, (size_t)(slash - seg));
@@ -167,7 +181,7 @@ void m365_exo_handler(struct mreq *rq, struct mresp *rs)
 	name = cJSON_GetObjectItem(ci, "CmdletName");
 	params = cJSON_GetObjectItem(ci, "Parameters");
 	if (!cJSON_IsString(name)) {
-		exo_error(rs, 400, "BadRequest", "Invalid Operation", "|System.ArgumentException|CmdletInput.CmdletName is required.",
+		m365_exo_error(rs, 400, "BadRequest", "Invalid Operation", "|System.ArgumentException|CmdletInput.CmdletName is required.",
 			  "System.ArgumentException");
 		goto out;
 	}
@@ -176,7 +190,7 @@ void m365_exo_handler(struct mreq *rq, struct mresp *rs)
 			cm = &cmdlets[k];
 	if (cJSON_GetObjectItem(cJSON_GetObjectItem(m365_fixture(), "exchange"), "roles")) {
 		bool allowed = false;
-		cJSON_ArrayForEach(p, exo_data("roles"))
+		cJSON_ArrayForEach(p, m365_exo_data("roles"))
 			allowed |= cJSON_IsString(p) && !strcasecmp(p->valuestring, name->valuestring);
 		if (!allowed)
 			cm = NULL;
@@ -193,17 +207,30 @@ void m365_exo_handler(struct mreq *rq, struct mresp *rs)
 			ok |= !strcasecmp(cm->params[k], p->string);
 		if (!ok) {
 			char *d = mx_fmt("|Microsoft.Exchange.AdminApi.CommandInvocation.AmbiguousParameterSetException|Parameter set cannot be resolved using the specified named parameters. Invalid cmdlet parameters specified. %s", p->string);
-			exo_error(rs, 400, "BadRequest", "Invalid Operation", d,
+			m365_exo_error(rs, 400, "BadRequest", "Invalid Operation", d,
 				  "Microsoft.Exchange.AdminApi.CommandInvocation.AmbiguousParameterSetException");
 			free(d);
 			goto out;
 		}
-		if (!strcasecmp(p->string, "Identity") && cJSON_IsString(p)) {
+		if ((!strcasecmp(p->string, "Identity") || !strcasecmp(p->string, "Name")) && cJSON_IsString(p)) {
 			char *nk = mx_fmt("%s %s", key, p->valuestring);
 			identity = p->valuestring;
 			free(key);
 			key = nk;
 		}
+	}
+	if (m365_exo_is_write(cm->name)) {
+		/* a write: the app's role must allow it (403 with an empty body otherwise),
+		 * then the write latency knob, the injected failures, the change itself */
+		if (!m365_bearer_may_write(rq, "exchange"))
+			resp_text(rs, 403, "text/plain", "");
+		else {
+			m365_write_pause();
+			if (!knobs_inject(key, rs))
+				m365_exo_write(cm->name, params, tenant, rs);
+		}
+		m365_log_write(cm->name, identity, rs->status);
+		goto out;
 	}
 	if (knobs_inject(key, rs))
 		goto out;
@@ -213,7 +240,7 @@ void m365_exo_handler(struct mreq *rq, struct mresp *rs)
 		unsigned long o;
 		char h[17];
 		if (sscanf(skip, "S%lxH%16s", &o, h) != 2 || strcmp(h, hash)) {
-			exo_error(rs, 400, "BadRequest", "Invalid Operation",
+			m365_exo_error(rs, 400, "BadRequest", "Invalid Operation",
 				  "|System.ArgumentException|The request body of a nextLink request must be the body of the original request.",
 				  "System.ArgumentException");
 			goto out;
@@ -223,34 +250,41 @@ void m365_exo_handler(struct mreq *rq, struct mresp *rs)
 
 	/* the rows */
 	data = cJSON_CreateArray();
+	m365_state_rdlock();
 	if (!strcmp(cm->name, "Get-DistributionGroupMember")) {
 		cJSON *g, *grp = NULL;
 		if (!identity) {
+			m365_state_unlock();
 			cJSON_Delete(data);
-			exo_error(rs, 400, "BadRequest", "Invalid Operation",
+			m365_exo_error(rs, 400, "BadRequest", "Invalid Operation",
 				  "|System.Management.Automation.ParameterBindingException|Cannot process command because of one or more missing mandatory parameters: Identity.",
 				  "System.Management.Automation.ParameterBindingException");
 			goto out;
 		}
-		cJSON_ArrayForEach(g, exo_data("Get-DistributionGroup"))
-			if (matches_identity(g, identity))
+		cJSON_ArrayForEach(g, m365_exo_data("Get-DistributionGroup"))
+			if (m365_matches_identity(g, identity))
 				grp = g;
 		if (grp) {
 			cJSON *ps = cJSON_GetObjectItem(grp, "PrimarySmtpAddress"), *m;
-			cJSON_ArrayForEach(m, cJSON_GetObjectItem(exo_data("Get-DistributionGroupMember"),
+			cJSON_ArrayForEach(m, cJSON_GetObjectItem(m365_exo_data("Get-DistributionGroupMember"),
 							    cJSON_IsString(ps) ? ps->valuestring : ""))
 				cJSON_AddItemToArray(data, cJSON_Duplicate(m, 1));
 		} else {
+			m365_state_unlock();
 			identity = identity ? identity : "";
 			goto notfound;
 		}
 	} else {
-		cJSON_ArrayForEach(p, exo_data(cm->name))
-			if (!identity || matches_identity(p, identity))
+		cJSON_ArrayForEach(p, m365_exo_data(cm->name))
+			if (!identity || m365_matches_identity(p, identity))
 				cJSON_AddItemToArray(data, cJSON_Duplicate(p, 1));
-		if (identity && !cJSON_GetArraySize(data))
+		if (identity && !cJSON_GetArraySize(data)) {
+			m365_state_unlock();
 			goto notfound;
+		}
 	}
+	m365_state_unlock();
+	m365_count_read(key);
 
 	psize = page_size(rq);
 	total = cJSON_GetArraySize(data);
@@ -303,7 +337,7 @@ notfound:
 	cJSON_Delete(data);
 	{
 		char *d = mx_fmt("Ex6F9304|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|The operation couldn't be performed because object '%s' couldn't be found on 'MOCKPR01A001DC001.PROD.OUTLOOK.COM'.", identity);
-		exo_error(rs, 404, "NotFound", "Error executing cmdlet", d,
+		m365_exo_error(rs, 404, "NotFound", "Error executing cmdlet", d,
 			  "Microsoft.Exchange.Management.PSDirectInvoke.DirectInvokeCmdletExecutionException");
 		free(d);
 	}

@@ -5,7 +5,10 @@
  * mailFolders/inbox/messageRules and mailboxSettings (404
  * MailboxNotEnabledForRESTAPI without a mailbox), and $batch (at most 20
  * items, answered in shuffled order, per-item 429 with Retry-After from the
- * knobs). Every request needs a live Graph token.
+ * knobs), GET and PATCH of one messageRule (PATCH changes the live tenant:
+ * only the supplied properties, complex ones replaced wholesale; it needs an
+ * app with MailboxSettings.ReadWrite, else 403 ErrorAccessDenied). Every
+ * request needs a live Graph token.
  */
 #include "m365_mock.h"
 
@@ -50,6 +53,103 @@ static cJSON *find_user(const char *key)
 			return u;
 	}
 	return NULL;
+}
+
+/* find_rule - the inbox rule id of user u, or NULL */
+static cJSON *find_rule(cJSON *u, const char *id)
+{
+	cJSON *upn = cJSON_GetObjectItem(u, "userPrincipalName"), *r;
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(graph_obj("messageRules"),
+						  cJSON_IsString(upn) ? upn->valuestring : "")) {
+		cJSON *rid = cJSON_GetObjectItem(r, "id");
+		if (cJSON_IsString(rid) && !strcmp(rid->valuestring, id))
+			return r;
+	}
+	return NULL;
+}
+
+/* m365_graph_patch_rule - see m365_mock.h */
+void m365_graph_patch_rule(const char *user, const char *rule_id, const cJSON *body,
+			   struct mresp *rs)
+{
+	static const struct { const char *name; int type; } props[] = {
+		{ "displayName", cJSON_String }, { "sequence", cJSON_Number },
+		{ "isEnabled", cJSON_True | cJSON_False }, { "conditions", cJSON_Object },
+		{ "exceptions", cJSON_Object }, { "actions", cJSON_Object },
+	};
+	cJSON *u, *r, *p;
+	m365_state_wrlock();
+	if (!(u = find_user(user))) {
+		graph_error(rs, 404, "ErrorInvalidUser", "The requested user is invalid.");
+		goto out;
+	}
+	if (!(r = find_rule(u, rule_id))) {
+		graph_error(rs, 404, "ErrorItemNotFound", "The specified object was not found in the store.");
+		goto out;
+	}
+	if (!cJSON_IsObject(body)) {
+		graph_error(rs, 400, "RequestBodyRead", "Invalid JSON in the request body.");
+		goto out;
+	}
+	if (cJSON_IsTrue(cJSON_GetObjectItem(r, "isReadOnly"))) {
+		graph_error(rs, 403, "ErrorAccessDenied", "The rule is read-only and can't be modified through REST.");
+		goto out;
+	}
+	cJSON_ArrayForEach(p, body) {
+		bool ok = false;
+		for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++)
+			if (!strcmp(p->string, props[i].name))
+				ok = (p->type & 0xff & props[i].type) != 0;
+		if (!ok) {
+			char *m = mx_fmt("The property '%s' does not exist on type 'microsoft.graph.messageRule' "
+					 "or cannot be written with this value.", p->string);
+			graph_error(rs, 400, "RequestBodyRead", m);
+			free(m);
+			goto out;
+		}
+	}
+	/* only the supplied properties change; complex ones are replaced wholesale */
+	cJSON_ArrayForEach(p, body) {
+		cJSON *c = cJSON_Duplicate(p, 1);
+		if (cJSON_GetObjectItem(r, p->string))
+			cJSON_ReplaceItemInObjectCaseSensitive(r, p->string, c);
+		else
+			cJSON_AddItemToObject(r, p->string, c);
+	}
+	resp_json(rs, 200, cJSON_Duplicate(r, 1));
+out:
+	m365_state_unlock();
+}
+
+/* patch_rule - PATCH /v1.0/users/{id}/mailFolders/inbox/messageRules/{ruleId} */
+static void patch_rule(struct mreq *rq, struct mresp *rs, const char *key)
+{
+	const char *p = rq->path + strlen("/v1.0/users/"), *slash = strchr(p, '/');
+	const char *mid = "/mailFolders/inbox/messageRules/";
+	char *user;
+	cJSON *body;
+	if (strncmp(rq->path, "/v1.0/users/", 12) || !slash || strncmp(slash, mid, strlen(mid)) ||
+	    !slash[strlen(mid)] || strchr(slash + strlen(mid), '/')) {
+		graph_error(rs, 405, "BadRequest", "This mock patches inbox rules only.");
+		return;
+	}
+	user = strndup(p, (size_t)(slash - p));
+	if (!m365_bearer_may_write(rq, "graph")) {
+		graph_error(rs, 403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.");
+	} else {
+		m365_write_pause();
+		if (!knobs_inject(key, rs)) {
+			body = cJSON_ParseWithLength(rq->body, rq->body_len);
+			m365_graph_patch_rule(user, slash + strlen(mid), body, rs);
+			cJSON_Delete(body);
+		}
+	}
+	{
+		char *id = mx_fmt("%s %s", user, slash + strlen(mid));
+		m365_log_write("PATCH messageRule", id, rs->status);
+		free(id);
+	}
+	free(user);
 }
 
 /* selected - the user property is in $select (or in the default set) */
@@ -177,6 +277,24 @@ static void user_sub(struct mreq *rq, struct mresp *rs, const char *rest)
 		}
 		goto out;
 	}
+	if (!strncmp(sub, "/mailFolders/inbox/messageRules/", 32) && sub[32]) {
+		cJSON *r = find_rule(u, sub + 32);
+		if (!mbx) {
+			graph_error(rs, 404, "MailboxNotEnabledForRESTAPI",
+				    "The mailbox is either inactive, soft-deleted, or is hosted on-premise.");
+		} else if (!r) {
+			graph_error(rs, 404, "ErrorItemNotFound", "The specified object was not found in the store.");
+		} else {
+			cJSON *j = cJSON_Duplicate(r, 1);
+			char *base = mock_base(rq);
+			char *ctx = mx_fmt("%s/v1.0/$metadata#users('%s')/mailFolders('inbox')/messageRules/$entity", base, key);
+			cJSON_AddStringToObject(j, "@odata.context", ctx);
+			resp_json(rs, 200, j);
+			free(base);
+			free(ctx);
+		}
+		goto out;
+	}
 	graph_error(rs, 400, "BadRequest", "Resource not found for the segment.");
 out:
 	free(key);
@@ -250,8 +368,10 @@ static void batch(struct mreq *rq, struct mresp *rs)
 		key = match_key(&sub);
 		if (strcmp(sub.method, "GET"))
 			graph_error(&srs, 405, "BadRequest", "Only GET is supported by this mock in batches.");
-		else if (!knobs_inject(key, &srs))
+		else if (!knobs_inject(key, &srs)) {
 			graph_get(&sub, &srs);
+			m365_count_read(key);
+		}
 		cJSON_AddNumberToObject(o, "status", srs.status);
 		h = cJSON_AddObjectToObject(o, "headers");
 		cJSON_AddStringToObject(h, "Content-Type", "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8");
@@ -294,10 +414,16 @@ void m365_graph_handler(struct mreq *rq, struct mresp *rs)
 {
 	char *key = match_key(rq);
 	int mal;
+	m365_run_mutations();
 	if (!m365_check_bearer(rq, "graph", rs))
 		goto out;
+	if (!strcmp(rq->method, "PATCH")) {
+		patch_rule(rq, rs, key);
+		goto out;
+	}
 	if (knobs_inject(key, rs))
 		goto out;
+	m365_state_rdlock();
 	if (!strcmp(rq->path, "/v1.0/$batch")) {
 		if (strcmp(rq->method, "POST"))
 			graph_error(rs, 405, "BadRequest", "Use POST for $batch.");
@@ -305,9 +431,11 @@ void m365_graph_handler(struct mreq *rq, struct mresp *rs)
 			batch(rq, rs);
 	} else if (!strcmp(rq->method, "GET")) {
 		graph_get(rq, rs);
+		m365_count_read(key);
 	} else {
-		graph_error(rs, 405, "BadRequest", "This mock serves reads only.");
+		graph_error(rs, 405, "BadRequest", "This mock serves GET, PATCH of inbox rules and $batch.");
 	}
+	m365_state_unlock();
 	mal = knobs_malformed(key);
 	if (mal == 1 && rs->body_len > 2) {
 		rs->body_len /= 2;

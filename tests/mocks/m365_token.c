@@ -4,6 +4,8 @@
  * (PS256 + x5t#S256 or RS256 + x5t, signature verified with OpenSSL against
  * the test certificate; aud, iss == sub == client_id, exp, nbf and a unique
  * jti checked), one resource per request, errors shaped as in m365.md §1.4.
+ * Two apps may be registered (the fixture's "app" and "write_app"); each
+ * token remembers its app, whose roles decide what it may write.
  */
 #include "m365_mock.h"
 
@@ -219,7 +221,7 @@ void m365_token_handler(struct mreq *rq, struct mresp *rs)
 		token_error(rs, 400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.");
 		goto out;
 	}
-	if (!cid || strcmp(cid, m365_client_id())) {
+	if (!cid || (strcmp(cid, m365_client_id()) && !m365_app(cid))) {
 		token_error(rs, 400, "unauthorized_client", 700016, "Application was not found in the directory.");
 		goto out;
 	}
@@ -242,7 +244,8 @@ void m365_token_handler(struct mreq *rq, struct mresp *rs)
 		goto out;
 	}
 	if (secret) {
-		if (!*m365_client_secret() || strcmp(secret, m365_client_secret())) {
+		const char *want = strcmp(cid, m365_client_id()) ? m365_app_secret(cid) : m365_client_secret();
+		if (!*want || strcmp(secret, want)) {
 			token_error(rs, 401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app.");
 			goto out;
 		}
@@ -265,7 +268,7 @@ void m365_token_handler(struct mreq *rq, struct mresp *rs)
 		goto out;
 	}
 	life = knobs_token_lifetime();
-	tok = m365_issue_token(resource, life);
+	tok = m365_issue_token(resource, cid, life);
 	j = cJSON_CreateObject();
 	cJSON_AddStringToObject(j, "token_type", "Bearer");
 	cJSON_AddNumberToObject(j, "expires_in", (double)life);
