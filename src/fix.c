@@ -174,7 +174,7 @@ int fix_apply(struct fix_target *t, size_t nt, const struct fix_plan *plan,
 			free(why);
 			st = JS_FAILED;
 		} else if (!json_text_equal(live, c->old_value)) {
-			msg = xstrfmt("skipped: the live value %s differs from the planned %s (changed "
+			msg = xstrfmt("the live value %s differs from the planned %s (changed "
 				      "since the audit)", live, c->old_value);
 			st = JS_SKIPPED;
 		} else if (tg->ps->ops->apply_change(tg->ps, c, &msg)) {
@@ -226,7 +226,7 @@ int fix_undo(struct fix_target *t, size_t nt, struct journal *j, FILE *log, char
 			msg = xstrdup("already at the old value (the change never happened or was reverted)");
 			st = JS_SKIPPED;
 		} else {
-			msg = xstrfmt("skipped: the live value %s is neither the applied %s nor the old %s "
+			msg = xstrfmt("the live value %s is neither the applied %s nor the old %s "
 				      "(changed since)", live, c->new_value, c->old_value);
 			st = JS_SKIPPED;
 		}
