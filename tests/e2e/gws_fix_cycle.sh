@@ -58,10 +58,10 @@ jq -S 'del(."frank@fabrikam.com".filter[].id)' "$T/state2" >"$T/s2"
 diff -u "$T/s0" "$T/s2" || fail "the Gmail state after undo differs from the start"
 no_secrets "$J"
 # a second undo has nothing left to do
-n=$(gws_writes)
+nw=$(gws_writes)
 run "$AA" undo "$J" --yes
 expect_rc 0
-[ "$(gws_writes)" -eq "$n" ] || fail "a second undo wrote"
+[ "$(gws_writes)" -eq "$nw" ] || fail "a second undo wrote"
 
 # the cross-tenant loop: bob's auto-forwarding off, then back as it was
 audit_ids "$BOTH" "$T/both0"
