@@ -189,7 +189,9 @@ static cJSON *read_scoped(struct m365_session *ms, const cJSON *params, char **e
 		goto out;
 	pol = find_named(pols, "Name", name);
 	rule = find_named(rules, "Name", name);
-	if (!pol && !rule) {
+	/* a policy without its rule applies to nobody (left by a kill between the
+	 * two cmdlets): that is the old state, and applying again reuses it */
+	if (!rule) {
 		v = cJSON_CreateNull();
 		goto out;
 	}
@@ -287,13 +289,15 @@ static int remove_named(struct m365_session *ms, const char *cmdlet, const char 
 	return -1;
 }
 
-/* write_scoped - create the policy and its rule (v an object), or remove both (v null) */
+/* write_scoped - create the policy (or reuse an unused one) and its rule (v an
+ * object), or remove both (v null) */
 static int write_scoped(struct m365_session *ms, const cJSON *params, const cJSON *v, char **err)
 {
 	const char *name = param_str(params, "name");
 	const cJSON *mode = cJSON_GetObjectItemCaseSensitive(v, "AutoForwardingMode");
 	const cJSON *from = cJSON_GetObjectItemCaseSensitive(v, "From");
-	cJSON *p;
+	cJSON *p, *pols = NULL;
+	bool existed;
 	long st;
 	if (cJSON_IsNull(v))
 		return remove_named(ms, "Remove-HostedOutboundSpamFilterRule", name, err) ||
@@ -302,10 +306,15 @@ static int write_scoped(struct m365_session *ms, const cJSON *params, const cJSO
 		*err = xstrfmt("policy '%s': value wants AutoForwardingMode and From", name);
 		return -1;
 	}
+	if (exo_call(ms, "Get-HostedOutboundSpamFilterPolicy", NULL, NULL, &pols, &st, err))
+		return -1;
+	existed = find_named(pols, "Name", name) != NULL;
+	cJSON_Delete(pols);
 	p = cJSON_CreateObject();
-	cJSON_AddStringToObject(p, "Name", name);
+	cJSON_AddStringToObject(p, existed ? "Identity" : "Name", name);
 	cJSON_AddStringToObject(p, "AutoForwardingMode", mode->valuestring);
-	if (plain_call(ms, "New-HostedOutboundSpamFilterPolicy", p, NULL, &st, err))
+	if (plain_call(ms, existed ? "Set-HostedOutboundSpamFilterPolicy" : "New-HostedOutboundSpamFilterPolicy",
+		       p, NULL, &st, err))
 		return -1;
 	p = cJSON_CreateObject();
 	cJSON_AddStringToObject(p, "Name", name);
@@ -315,7 +324,7 @@ static int write_scoped(struct m365_session *ms, const cJSON *params, const cJSO
 	if (plain_call(ms, "New-HostedOutboundSpamFilterRule", p, NULL, &st, err)) {
 		/* never leave half a change behind: drop the policy again */
 		char *e2 = NULL;
-		if (remove_named(ms, "Remove-HostedOutboundSpamFilterPolicy", name, &e2)) {
+		if (!existed && remove_named(ms, "Remove-HostedOutboundSpamFilterPolicy", name, &e2)) {
 			char *both = xstrfmt("%s; removing the new policy failed too: %s", *err, e2);
 			free(*err);
 			*err = both;
