@@ -1,6 +1,12 @@
 /*
  * http.c - the libcurl multi loop: requests, retries, Retry-After, backoff,
  * body caps, timeouts, TLS settings and failure descriptions (see http.h).
+ *
+ * Adaptive concurrency (AIMD): the number of transfers in flight is a window
+ * of at most the client's concurrency. A throttled answer (429, 503, or a
+ * batch part throttled: http_client_throttled) halves it, at most once per
+ * HTTP_AIMD_CUT_MS; each 2xx answer grows it by 1/window (about one more
+ * transfer per window of successes) back up to the concurrency.
  */
 #include "http.h"
 #include "util.h"
@@ -24,6 +30,9 @@ struct http_client {
 	int max_tries;
 	char *user_agent;
 	unsigned seed;
+	double window;          /* AIMD: transfers allowed in flight now */
+	long long last_cut_ms;  /* when the window was last halved */
+	unsigned long cuts;     /* how often (for tests and benchmarks) */
 };
 
 /* xfer - one transfer in flight */
@@ -84,6 +93,7 @@ struct http_client *http_client_new(const struct http_client_opts *o)
 	c->max_tries = o->max_tries > 0 ? o->max_tries : HTTP_DEFAULT_TRIES;
 	c->user_agent = xstrdup(o->user_agent ? o->user_agent : "aliasaudit/" ALIASAUDIT_VERSION_STR);
 	c->seed = (unsigned)time(NULL) ^ (unsigned)getpid() ^ (unsigned)(size_t)c;
+	c->window = c->concurrency;
 	c->multi = curl_multi_init();
 	if (!c->multi)
 		die("cannot create a libcurl multi handle");
@@ -106,6 +116,37 @@ void http_client_free(struct http_client *c)
 int http_client_max_tries(const struct http_client *c)
 {
 	return c->max_tries;
+}
+
+/* http_client_throttled - see http.h */
+void http_client_throttled(struct http_client *c)
+{
+	long long now = http_now_ms();
+	if (now - c->last_cut_ms < HTTP_AIMD_CUT_MS)
+		return;
+	c->last_cut_ms = now;
+	c->window = c->window / 2 < 1 ? 1 : c->window / 2;
+	c->cuts++;
+}
+
+/* grow - AIMD's additive increase after a successful answer */
+static void grow(struct http_client *c)
+{
+	c->window += 1.0 / c->window;
+	if (c->window > c->concurrency)
+		c->window = c->concurrency;
+}
+
+/* http_client_window - see http.h */
+int http_client_window(const struct http_client *c)
+{
+	return c->window < 1 ? 1 : (int)c->window;
+}
+
+/* http_client_cuts - see http.h */
+unsigned long http_client_cuts(const struct http_client *c)
+{
+	return c->cuts;
 }
 
 /* http_client_concurrency - the client's parallelism */
@@ -430,6 +471,10 @@ static bool xfer_done(struct http_client *c, struct xfer *x, CURLcode rc)
 	}
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
 	r->status = status;
+	if (status == 429 || status == 503)
+		http_client_throttled(c);
+	else if (status >= 200 && status <= 299)
+		grow(c);
 	if (status == 401 && r->auth && !r->refreshed_auth) {
 		r->refreshed_auth = true;
 		r->not_before_ms = 0;
@@ -477,7 +522,7 @@ size_t http_run(struct http_client *c, struct http_request **reqs, size_t n)
 		CURLMsg *m;
 
 		/* start what may start: retries that are due first, then new requests */
-		for (size_t i = 0; i < nr_waiting && (int)active < c->concurrency; ) {
+		for (size_t i = 0; i < nr_waiting && (int)active < http_client_window(c); ) {
 			struct http_request *r = waiting[i];
 			struct xfer *x;
 			size_t idx = (size_t)r->priv;
@@ -498,7 +543,7 @@ size_t http_run(struct http_client *c, struct http_request **reqs, size_t n)
 			curl_multi_add_handle(multi, x->easy);
 			active++;
 		}
-		while (next < n && (int)active < c->concurrency) {
+		while (next < n && (int)active < http_client_window(c)) {
 			struct http_request *r = reqs[next++];
 			struct xfer *x = xfer_start(c, r, NULL);
 			if (!x) {

@@ -42,6 +42,7 @@
 #define HTTP_BACKOFF_CAP_MS 8000L
 #define HTTP_RETRY_AFTER_CAP_MS 120000L             /* longest Retry-After honoured */
 #define HTTP_MAX_CONCURRENCY 256
+#define HTTP_AIMD_CUT_MS 1000L                      /* at most one halving per second */
 
 struct http_auth;
 /* http_auth - a source of Authorization header values. get() stores a new
@@ -99,6 +100,14 @@ struct http_client *http_client_new(const struct http_client_opts *o);
 void http_client_free(struct http_client *c);
 int http_client_max_tries(const struct http_client *c);
 int http_client_concurrency(const struct http_client *c);
+/* http_client_throttled - a throttled answer arrived (429/503, or a batch
+ * part's): halve the in-flight window (AIMD), at most once per
+ * HTTP_AIMD_CUT_MS; 2xx answers grow it back by 1/window each */
+void http_client_throttled(struct http_client *c);
+/* http_client_window - transfers allowed in flight now (1..concurrency) */
+int http_client_window(const struct http_client *c);
+/* http_client_cuts - how often the window was halved */
+unsigned long http_client_cuts(const struct http_client *c);
 
 /* http_request_new - a request for method and url (both copied) */
 struct http_request *http_request_new(const char *method, const char *url);
@@ -202,6 +211,12 @@ struct http_batch_item {
  * Returns how many items ended with error set. */
 size_t http_batch_run(struct http_client *c, const char *batch_url, struct http_auth *auth,
 		      struct http_batch_item *items, size_t n);
+/* http_batching - false when the environment says ALIASAUDIT_BATCHING=off
+ * (or 0/no/false): batch runners (http_batch_run, the Gmail batch client)
+ * then send every item as a request of its own. A benchmark switch: the
+ * sequential reference of bench/scale. */
+bool http_batching(void);
+
 /* http_batch_item_release - free an item's strings and results */
 void http_batch_item_release(struct http_batch_item *it);
 /* http_batch_describe - one line for an item that did not succeed (caller frees) */

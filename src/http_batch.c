@@ -2,7 +2,8 @@
  * http_batch.c - OData JSON batching ($batch, as Microsoft Graph has it):
  * up to HTTP_BATCH_MAX requests per POST, responses matched by id in any
  * order, per-item throttling (429 + Retry-After) and 5xx retried in later
- * batches, outer 424 tolerated when the body still lists responses.
+ * batches, outer 424 tolerated when the body still lists responses. With
+ * batching off (http_batching) every item is sent as a request of its own.
  */
 #include "http.h"
 #include "util.h"
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 /* item_header - a header of a batch response item, matched case-insensitively */
@@ -104,6 +106,8 @@ static void take_responses(struct http_client *c, struct http_batch_item *items,
 		free(it->retry_after);
 		it->retry_after = item_header(resp, "Retry-After") ? xstrdup(item_header(resp, "Retry-After")) : NULL;
 		if (http_retryable_status(it->status)) {
+			if (it->status == 429)
+				http_client_throttled(c);
 			if (it->tries < http_client_max_tries(c)) {
 				long d = http_retry_delay_ms(it->retry_after, it->tries, seed);
 				if (d > *delay_ms)
@@ -136,6 +140,52 @@ out:
 	cJSON_Delete(j);
 }
 
+/* http_batching - see http.h */
+bool http_batching(void)
+{
+	const char *v = getenv("ALIASAUDIT_BATCHING");
+	return !v || !(!strcasecmp(v, "off") || !strcmp(v, "0") || !strcasecmp(v, "no") ||
+		       !strcasecmp(v, "false"));
+}
+
+/* run_unbatched - every item as its own request under the batch URL's root */
+static size_t run_unbatched(struct http_client *c, const char *batch_url, struct http_auth *auth,
+			    struct http_batch_item *items, size_t n)
+{
+	const char *slash = strrchr(batch_url, '/');
+	size_t root = slash ? (size_t)(slash - batch_url) : strlen(batch_url), failed = 0;
+	struct http_request **reqs = xcalloc(n ? n : 1, sizeof(*reqs));
+	for (size_t i = 0; i < n; i++) {
+		char *url = xstrfmt("%.*s%s", (int)root, batch_url, items[i].url);
+		reqs[i] = http_request_new(items[i].method, url);
+		http_request_add_header(reqs[i], "Accept", "application/json");
+		reqs[i]->auth = auth;
+		free(url);
+	}
+	http_run(c, reqs, n);
+	for (size_t i = 0; i < n; i++) {
+		struct http_batch_item *it = &items[i];
+		struct http_request *r = reqs[i];
+		it->tries = r->tries;
+		it->status = r->status;
+		it->auth_failed = r->auth_failed;
+		if (r->error && (r->status == 0 || r->auth_failed)) {
+			it->error = xstrdup(r->error);
+		} else {
+			it->body = r->resp.len ? cJSON_ParseWithLength(r->resp.buf, r->resp.len) : NULL;
+			if (r->error)
+				it->error = xstrdup(r->error);
+			else if (!it->body && r->resp.len && http_ok(r))
+				it->error = xstrfmt("malformed JSON from %s", items[i].url);
+		}
+		if (it->error)
+			failed++;
+		http_request_free(r);
+	}
+	free(reqs);
+	return failed;
+}
+
 /* http_batch_run - see http.h */
 size_t http_batch_run(struct http_client *c, const char *batch_url, struct http_auth *auth,
 		      struct http_batch_item *items, size_t n)
@@ -145,6 +195,11 @@ size_t http_batch_run(struct http_client *c, const char *batch_url, struct http_
 	size_t failed = 0;
 	unsigned seed = (unsigned)time(NULL) ^ (unsigned)(size_t)items;
 
+	if (!http_batching()) {
+		free(todo);
+		free(pending);
+		return run_unbatched(c, batch_url, auth, items, n);
+	}
 	for (size_t i = 0; i < n; i++) {
 		todo[i] = i;
 		items[i].tries = 0;

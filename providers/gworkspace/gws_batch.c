@@ -6,12 +6,14 @@
  * matched by Content-ID ("response-item-N"), their inner statuses read one
  * by one: 401 refreshes that user's token once, 429/5xx and 403 rate limits
  * (Retry-After, or the "Retry after <RFC 3339>" message form) go into a
- * later batch, anything else is final and left to the caller.
+ * later batch, anything else is final and left to the caller. With batching
+ * off (http_batching) each call is a GET of its own with its user's token.
  */
 #include "gws.h"
 #include "http_multipart.h"
 #include "util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,7 +69,8 @@ static long part_index(const char *cid)
 }
 
 /* take_part - the answer pt for call c */
-static void take_part(struct gws_call *c, const struct http_part *pt, int max, unsigned *seed)
+static void take_part(struct http_client *hc, struct gws_call *c, const struct http_part *pt, int max,
+		      unsigned *seed)
 {
 	long delay;
 	char *why;
@@ -78,6 +81,8 @@ static void take_part(struct gws_call *c, const struct http_part *pt, int max, u
 		return;
 	}
 	if (gws_retryable(pt->status, pt->body, pt->body_len, http_part_header(pt, "Retry-After"), &delay)) {
+		if (pt->status == 429 || pt->status == 403)
+			http_client_throttled(hc);
 		why = part_describe(pt->status, pt->body, pt->body_len);
 		retry_later(c, max, delay, why, seed);
 		free(why);
@@ -171,7 +176,7 @@ static void send_round(struct http_client *hc, const char *batch_url, struct gws
 			if (slot == count[q] || seen[slot])
 				continue;   /* an answer to nothing we asked: ignore it */
 			seen[slot] = true;
-			take_part(&calls[i], &parts[k], max, seed);
+			take_part(hc, &calls[i], &parts[k], max, seed);
 		}
 		for (size_t slot = 0; slot < count[q]; slot++) {
 			struct gws_call *c = &calls[idx[first[q] + slot]];
@@ -193,6 +198,47 @@ static void send_round(struct http_client *hc, const char *batch_url, struct gws
 	free(count);
 }
 
+/* run_unbatched - every call as its own request under the batch URL's root */
+static size_t run_unbatched(struct http_client *hc, const char *batch_url, struct gws_call *calls,
+			    size_t n)
+{
+	const char *b = strstr(batch_url, "/batch");
+	size_t root = b ? (size_t)(b - batch_url) : strlen(batch_url), failed = 0;
+	struct http_request **reqs = xcalloc(n ? n : 1, sizeof(*reqs));
+	for (size_t i = 0; i < n; i++) {
+		char *url = xstrfmt("%.*s%s", (int)root, batch_url, calls[i].path);
+		reqs[i] = http_request_new(calls[i].method, url);
+		http_request_add_header(reqs[i], "Accept", "application/json");
+		reqs[i]->auth = &calls[i].token->base;
+		free(url);
+	}
+	gws_run(hc, reqs, n);
+	for (size_t i = 0; i < n; i++) {
+		struct gws_call *c = &calls[i];
+		struct http_request *r = reqs[i];
+		c->tries = r->tries;
+		if (r->auth_failed) {
+			c->error = xstrdup(c->token->failure ? c->token->failure : r->error ? r->error : "no token");
+			c->auth_failed = c->token->fatal;
+		} else if (r->error && !r->status) {
+			c->error = xstrdup(r->error);
+		} else {
+			c->status = r->status;
+			if (r->resp.len)
+				c->body = cJSON_ParseWithLength(r->resp.buf, r->resp.len);
+			if (r->error)
+				c->error = xstrdup(r->error);
+			else if (!c->body && r->resp.len && http_ok(r))
+				c->error = xstrfmt("malformed JSON in the answer to %s (HTTP %ld)", c->path, r->status);
+		}
+		if (c->error)
+			failed++;
+		http_request_free(r);
+	}
+	free(reqs);
+	return failed;
+}
+
 /* gws_batch_run - see gws.h */
 size_t gws_batch_run(struct http_client *c, const char *batch_url, struct gws_auth *a,
 		     struct gws_call *calls, size_t n, int batch_size)
@@ -201,6 +247,10 @@ size_t gws_batch_run(struct http_client *c, const char *batch_url, struct gws_au
 	unsigned seed = (unsigned)time(NULL) ^ (unsigned)(size_t)calls;
 	if (batch_size < 1 || batch_size > GWS_BATCH_MAX)
 		batch_size = GWS_BATCH_DEFAULT;
+	if (!http_batching()) {
+		free(idx);
+		return run_unbatched(c, batch_url, calls, n);
+	}
 	for (;;) {
 		long long now = http_now_ms(), wake = -1;
 		size_t nd = 0;

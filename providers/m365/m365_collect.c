@@ -117,18 +117,70 @@ static char *resolve_identity(void *ctx, const char *id)
 	return NULL;
 }
 
-/* mailbox_of - the Get-Mailbox row of a Graph user */
-static const cJSON *mailbox_of(const cJSON *mailboxes, const cJSON *user)
+/* mbx_key - one lookup key (lowercased id or UPN) of a Get-Mailbox row */
+struct mbx_key {
+	char *key;
+	const cJSON *row;
+};
+
+/* mbx_index - the Get-Mailbox rows sorted by ExternalDirectoryObjectId and
+ * UserPrincipalName (a linear scan per user was quadratic at 100,000) */
+struct mbx_index {
+	struct mbx_key *k;
+	size_t n;
+};
+
+/* mbx_cmp - qsort/bsearch order of mbx_key */
+static int mbx_cmp(const void *a, const void *b)
 {
-	const char *id = m365_json_str(user, "id"), *upn = m365_json_str(user, "userPrincipalName");
+	return strcmp(((const struct mbx_key *)a)->key, ((const struct mbx_key *)b)->key);
+}
+
+/* mbx_index_build - index the rows of mailboxes (an array, borrowed) */
+static void mbx_index_build(struct mbx_index *ix, const cJSON *mailboxes)
+{
+	size_t n = (size_t)cJSON_GetArraySize(mailboxes);
 	const cJSON *m;
+	ix->k = xcalloc(2 * n + 1, sizeof(*ix->k));
+	ix->n = 0;
 	cJSON_ArrayForEach(m, mailboxes) {
 		const char *x = m365_json_str(m, "ExternalDirectoryObjectId");
 		const char *u = m365_json_str(m, "UserPrincipalName");
-		if ((id && x && !strcasecmp(id, x)) || (upn && u && !strcasecmp(upn, u)))
-			return m;
+		/* ids and UPNs cannot collide: a UPN has an @, a prefix keeps them apart anyway */
+		if (x)
+			ix->k[ix->n++] = (struct mbx_key){ lowercase_ascii(xstrfmt("i:%s", x)), m };
+		if (u)
+			ix->k[ix->n++] = (struct mbx_key){ lowercase_ascii(xstrfmt("u:%s", u)), m };
 	}
-	return NULL;
+	qsort(ix->k, ix->n, sizeof(*ix->k), mbx_cmp);
+}
+
+/* mbx_index_release - free the index */
+static void mbx_index_release(struct mbx_index *ix)
+{
+	for (size_t i = 0; i < ix->n; i++)
+		free(ix->k[i].key);
+	free(ix->k);
+	memset(ix, 0, sizeof(*ix));
+}
+
+/* mbx_find - the row for key "i:<id>" or "u:<upn>", or NULL */
+static const cJSON *mbx_find(const struct mbx_index *ix, const char *prefix, const char *v)
+{
+	struct mbx_key want, *hit;
+	if (!v || !ix->n)
+		return NULL;
+	want.key = lowercase_ascii(xstrfmt("%s%s", prefix, v));
+	hit = bsearch(&want, ix->k, ix->n, sizeof(*ix->k), mbx_cmp);
+	free(want.key);
+	return hit ? hit->row : NULL;
+}
+
+/* mailbox_of - the Get-Mailbox row of a Graph user (by object id, else UPN) */
+static const cJSON *mailbox_of(const struct mbx_index *ix, const cJSON *user)
+{
+	const cJSON *m = mbx_find(ix, "i:", m365_json_str(user, "id"));
+	return m ? m : mbx_find(ix, "u:", m365_json_str(user, "userPrincipalName"));
 }
 
 /* add_err - record a failure (message owned by the caller) */
@@ -148,7 +200,8 @@ static bool mailbox_not_enabled(const struct http_batch_item *it)
 
 /* read_mailboxes - round 3: rules and settings of every mailbox user */
 static int read_mailboxes(struct m365_session *ms, struct m365_build *b, cJSON *users,
-			  cJSON *mailboxes, bool mailboxes_known, const char **addr_of, char **err)
+			  const struct mbx_index *mailboxes, bool mailboxes_known, const char **addr_of,
+			  char **err)
 {
 	size_t n = (size_t)cJSON_GetArraySize(users), nr = 0;
 	struct http_batch_item *items = xcalloc(2 * (n ? n : 1), sizeof(*items));
@@ -339,6 +392,7 @@ int m365_collect(struct provider_session *ps, struct snapshot **out, char **err)
 	cJSON *data[NR_P];
 	cJSON **members = NULL;
 	const char **addr_of = NULL;
+	struct mbx_index mix = { 0 };
 	const char *default_domain = NULL;
 	size_t nfail = 0, ngroups = 0;
 	char now[21];
@@ -405,9 +459,10 @@ int m365_collect(struct provider_session *ps, struct snapshot **out, char **err)
 		const cJSON *u;
 		bool known = !p[P_MAILBOX].error;
 		addr_of = xcalloc(n ? n : 1, sizeof(*addr_of));
+		mbx_index_build(&mix, data[P_MAILBOX]);
 		cJSON_ArrayForEach(u, data[P_USERS]) {
 			char *e = NULL;
-			if (m365_add_user(&b, u, known ? mailbox_of(data[P_MAILBOX], u) : NULL, known, &e) < 0) {
+			if (m365_add_user(&b, u, known ? mailbox_of(&mix, u) : NULL, known, &e) < 0) {
 				add_err(s, "a user", e, "recipients", NULL);
 				free(e);
 			} else {
@@ -494,7 +549,7 @@ int m365_collect(struct provider_session *ps, struct snapshot **out, char **err)
 
 	/* round 3: inbox rules and automatic replies */
 	s->has_auto_replies = true;
-	if (addr_of && read_mailboxes(ms, &b, data[P_USERS], data[P_MAILBOX], !p[P_MAILBOX].error,
+	if (addr_of && read_mailboxes(ms, &b, data[P_USERS], &mix, !p[P_MAILBOX].error,
 				      addr_of, err) < 0)
 		goto out;
 	if (!addr_of)
@@ -517,5 +572,6 @@ out:
 		cJSON_Delete(members[i]);
 	free(members);
 	free(addr_of);
+	mbx_index_release(&mix);
 	return ret;
 }
