@@ -3,7 +3,8 @@
 # rest stay) → undo → audit identical to the first (same finding ids), with
 # the removed forwarding filter recreated (same criteria and action, a new
 # id). The same for the cross-tenant loop, broken at bob's Gmail
-# auto-forwarding: undo restores enabled, emailAddress and disposition. The
+# auto-forwarding: undo restores enabled, emailAddress and disposition (and
+# an undo to an address that is no accepted forwarding address fails). The
 # journal is 0600, holds the whole filter and no secret; a second undo
 # changes nothing.
 . "$ROOT/tests/e2e/lib.sh"
@@ -77,6 +78,12 @@ gws_state "$T/state3"
 jq -e '."bob@fabrikam.com".autoForwarding.enabled == false' "$T/state3" >/dev/null || fail "auto-forwarding still on"
 audit_ids "$BOTH" "$T/both1"
 grep -qx "$loop" "$T/both1" && fail "the loop is still found"
+# Gmail's rule: auto-forwarding can only be turned on to an accepted forwarding address
+jq -c 'if .type == "intent" then .change.old_value = "{\"enabled\":true,\"emailAddress\":\"bob@elsewhere.example\"}" else . end' \
+	"$J" >"$T/badaddr.jsonl"
+run "$AA" undo "$T/badaddr.jsonl" --yes
+expect_rc 4
+err_has 'failed: PUT autoForwarding of bob@fabrikam.com: HTTP 400 failedPrecondition: A verified forwarding address'
 run "$AA" undo "$J" --yes
 expect_rc 0
 gws_state "$T/state4"
