@@ -7,11 +7,12 @@
 # answer and malformed JSON give clear errors, never a crash.
 . "$ROOT/tests/e2e/lib.sh"
 . "$ROOT/tests/e2e/gws_mock.sh"
-gws_start --gws-policy-interval-ms 400 --knobs '{"max_page": 1}'
+# a wide pace window (1 s): the fast run must exceed it even on a loaded machine
+gws_start --gws-policy-interval-ms 1000 --knobs '{"max_page": 1}'
 
 # unthrottled reference (pages paced as the Policy API wants)
 gws_config "$T/paced.ini"
-sed -i 's/^policy_page_delay_ms = .*/policy_page_delay_ms = 450/' "$T/paced.ini"
+sed -i "s/^policy_page_delay_ms = .*/policy_page_delay_ms = 1050/" "$T/paced.ini"
 run "$AA" audit -c "$T/paced.ini" -f json
 [ "$rc" -eq 1 ] || { cat "$T/err"; fail "reference audit exit $rc"; }
 jq -r '.findings[].id' "$T/out" | sort >"$T/ref.ids"
