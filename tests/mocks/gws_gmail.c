@@ -157,7 +157,7 @@ void gws_gmail_answer(const char *method, const char *path, const char *auth, co
 	}
 	u = gws_user(sub);
 	gws_state_lock();
-	g = cJSON_GetObjectItem(gws_fixture_get("gmail"), sub);
+	g = mock_object_get(gws_fixture_get("gmail"), sub);
 	if (!u || !g || cJSON_IsFalse(cJSON_GetObjectItem(u, "isMailboxSetup")))
 		gws_error(rs, 400, "failedPrecondition", "FAILED_PRECONDITION", "Mail service not enabled");
 	else if (get)

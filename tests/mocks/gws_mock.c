@@ -35,6 +35,7 @@ static char *public_key;
 static long policy_interval_ms = 1000;
 static struct gtoken *tokens;
 static size_t nr_tokens;
+static struct mock_map *token_slots;   /* token value -> index in tokens */
 static pthread_mutex_t gmu = PTHREAD_MUTEX_INITIALIZER;
 
 /* gws_register - the Google routes */
@@ -114,6 +115,8 @@ void gws_cleanup(void)
 		free(tokens[i].scopes);
 	}
 	free(tokens);
+	mock_map_free(token_slots);
+	token_slots = NULL;
 }
 
 /* gws_fixture - see gws_mock.h */
@@ -134,16 +137,9 @@ cJSON *gws_fixture_get(const char *key)
 /* gws_user - see gws_mock.h */
 cJSON *gws_user(const char *email)
 {
-	cJSON *u, *a;
-	cJSON_ArrayForEach(u, gws_fixture_get("users")) {
-		cJSON *pe = cJSON_GetObjectItem(u, "primaryEmail");
-		if (cJSON_IsString(pe) && !strcasecmp(pe->valuestring, email))
-			return u;
-		cJSON_ArrayForEach(a, cJSON_GetObjectItem(u, "aliases"))
-			if (cJSON_IsString(a) && !strcasecmp(a->valuestring, email))
-				return u;
-	}
-	return NULL;
+	/* indexed for large fixtures (mock_index.c) */
+	cJSON *u = mock_array_find(gws_fixture_get("users"), "primaryEmail", email);
+	return u ? u : mock_array_find(gws_fixture_get("users"), "aliases", email);
 }
 
 /* gws_in_list - see gws_mock.h */
@@ -181,6 +177,9 @@ char *gws_issue_token(const char *sub, const char *scopes, long lifetime)
 	tokens[nr_tokens].scopes = mx_strdup(scopes);
 	tokens[nr_tokens].exp = time(NULL) + lifetime;
 	nr_tokens++;
+	if (!token_slots)
+		token_slots = mock_map_new();
+	mock_map_put(token_slots, v, (long)nr_tokens - 1);
 	pthread_mutex_unlock(&gmu);
 	free(rnd);
 	return v;
@@ -232,7 +231,9 @@ bool gws_check_bearer(const char *auth, const char *const *any, char **sub, stru
 	*sub = NULL;
 	if (auth && !strncmp(auth, "Bearer ", 7)) {
 		pthread_mutex_lock(&gmu);
-		for (size_t i = 0; i < nr_tokens; i++) {
+		/* start at the token's slot (a scan of 100,000 tokens per call was quadratic) */
+		long slot = token_slots ? mock_map_get(token_slots, auth + 7) : -1;
+		for (size_t i = slot < 0 ? nr_tokens : (size_t)slot; i < nr_tokens; i++) {
 			if (strcmp(tokens[i].value, auth + 7))
 				continue;
 			if (knobs_token_check() && tokens[i].exp <= time(NULL)) {
@@ -353,7 +354,7 @@ void gws_paginate(struct mreq *rq, struct mresp *rs, cJSON *items, const char *k
 	if (off < total) {
 		arr = cJSON_AddArrayToObject(j, key);
 		for (long i = off; i < total && i < off + size; i++)
-			cJSON_AddItemToArray(arr, cJSON_Duplicate(cJSON_GetArrayItem(items, (int)i), 1));
+			cJSON_AddItemToArray(arr, cJSON_Duplicate(mock_array_at(items, i), 1));
 	}
 	if (off + size < total) {
 		char *rnd = mock_random_hex(6), *t = mx_fmt("P%lxQ%s", (unsigned long)(off + size) ^ 0x3c3cUL, rnd);

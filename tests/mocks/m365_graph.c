@@ -45,14 +45,9 @@ static cJSON *graph_obj(const char *key)
 /* find_user - a user by id or userPrincipalName */
 static cJSON *find_user(const char *key)
 {
-	cJSON *u;
-	cJSON_ArrayForEach(u, graph_obj("users")) {
-		cJSON *id = cJSON_GetObjectItem(u, "id"), *upn = cJSON_GetObjectItem(u, "userPrincipalName");
-		if ((cJSON_IsString(id) && !strcasecmp(id->valuestring, key)) ||
-		    (cJSON_IsString(upn) && !strcasecmp(upn->valuestring, key)))
-			return u;
-	}
-	return NULL;
+	/* indexed for large fixtures (mock_index.c) */
+	cJSON *u = mock_array_find(graph_obj("users"), "id", key);
+	return u ? u : mock_array_find(graph_obj("users"), "userPrincipalName", key);
 }
 
 /* find_rule - the inbox rule id of user u, or NULL */
@@ -220,7 +215,7 @@ static void list_users(struct mreq *rq, struct mresp *rs)
 	val = cJSON_AddArrayToObject(j, "value");
 	for (i = off; i < off + ntop && i < total; i++) {
 		cJSON *o = cJSON_CreateObject(), *p;
-		u = cJSON_GetArrayItem(users, (int)i);
+		u = mock_array_at(users, i);
 		cJSON_ArrayForEach(p, u)
 			if (p->string[0] != '_' && selected(sel, p->string))
 				cJSON_AddItemToObject(o, p->string, cJSON_Duplicate(p, 1));
@@ -256,7 +251,7 @@ static void user_sub(struct mreq *rq, struct mresp *rs, const char *rest)
 		goto out;
 	}
 	upn = cJSON_GetObjectItem(u, "userPrincipalName");
-	mbx = cJSON_GetObjectItem(graph_obj("mailboxSettings"), cJSON_IsString(upn) ? upn->valuestring : "");
+	mbx = mock_object_get(graph_obj("mailboxSettings"), cJSON_IsString(upn) ? upn->valuestring : "");
 	if (!strcmp(sub, "/mailFolders/inbox/messageRules") || !strcmp(sub, "/mailboxSettings")) {
 		if (!mbx) {
 			graph_error(rs, 404, "MailboxNotEnabledForRESTAPI",
@@ -272,7 +267,7 @@ static void user_sub(struct mreq *rq, struct mresp *rs, const char *rest)
 			free(ctx);
 		} else {
 			char *what = mx_fmt("users('%s')/mailFolders('inbox')/messageRules", key);
-			collection(rq, rs, what, cJSON_GetObjectItem(graph_obj("messageRules"), upn->valuestring));
+			collection(rq, rs, what, mock_object_get(graph_obj("messageRules"), upn->valuestring));
 			free(what);
 		}
 		goto out;

@@ -75,6 +75,26 @@ long knobs_token_lifetime(void);
 long knobs_max_page(void);   /* 0: no cap */
 bool knobs_token_check(void); /* reject expired tokens (default on) */
 
+/* lookups into large fixtures (mock_index.c): containers of 1,024 items or
+ * more are indexed on first use and must not be modified afterwards (or call
+ * mock_index_forget); smaller ones are scanned as cJSON does */
+/* mock_array_at - arr's item i (NULL when out of range) */
+cJSON *mock_array_at(const cJSON *arr, long i);
+/* mock_object_get - obj's member key, case-insensitive like cJSON_GetObjectItem */
+cJSON *mock_object_get(const cJSON *obj, const char *key);
+/* mock_array_find - the first item of arr whose string member field (or a
+ * string in its array member field) equals value, case-insensitively */
+cJSON *mock_array_find(const cJSON *arr, const char *field, const char *value);
+/* mock_index_forget - drop the indexes of container (after modifying it) */
+void mock_index_forget(const cJSON *container);
+/* mock_map - a string -> long map with its own lock (keys compared
+ * case-insensitively: callers verify the hit) */
+struct mock_map;
+struct mock_map *mock_map_new(void);
+void mock_map_put(struct mock_map *m, const char *key, long v);
+long mock_map_get(struct mock_map *m, const char *key);   /* -1: absent */
+void mock_map_free(struct mock_map *m);
+
 /* the throttling model (mock_throttle.c; off by default) */
 /* throttle_configure - knob "throttle": true/false, or an object of limits
  * (client_inflight, mailbox_concurrency, gmail_user_units_per_minute,
