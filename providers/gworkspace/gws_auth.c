@@ -21,6 +21,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +39,7 @@ struct gws_auth {
 	struct gws_key *key;
 	struct http_client *http;
 	struct gws_token **tokens; size_t nr, alloc;
+	struct gws_token **slots; size_t cap;   /* hash of tokens by (sub, scopes) */
 };
 
 /* wipe_free - zero a string, then free it */
@@ -246,19 +248,53 @@ void gws_auth_free(struct gws_auth *a)
 		free(t);
 	}
 	free(a->tokens);
+	free(a->slots);
 	gws_key_free(a->key);
 	free(a);
+}
+
+/* token_hash - hash of (case-folded sub, scopes) */
+static size_t token_hash(const char *sub, const char *scopes)
+{
+	size_t h = 1469598103934665603ull;
+	for (; *sub; sub++)
+		h = (h ^ (unsigned char)tolower((unsigned char)*sub)) * 1099511628211ull;
+	h = (h ^ 0xff) * 1099511628211ull;
+	for (; *scopes; scopes++)
+		h = (h ^ (unsigned char)*scopes) * 1099511628211ull;
+	return h;
+}
+
+/* slot_of - where (sub, scopes) is or would go in a->slots */
+static size_t slot_of(const struct gws_auth *a, const char *sub, const char *scopes)
+{
+	size_t i = token_hash(sub, scopes) & (a->cap - 1);
+	while (a->slots[i] && !(str_eq_nocase(a->slots[i]->sub, sub) && !strcmp(a->slots[i]->scopes, scopes)))
+		i = (i + 1) & (a->cap - 1);
+	return i;
+}
+
+/* rehash - grow the slot table to hold twice the tokens (one token per user
+ * at 100,000 users: a scan per lookup was quadratic) */
+static void rehash(struct gws_auth *a)
+{
+	free(a->slots);
+	a->cap = a->cap ? a->cap * 2 : 64;
+	a->slots = xcalloc(a->cap, sizeof(*a->slots));
+	for (size_t i = 0; i < a->nr; i++)
+		a->slots[slot_of(a, a->tokens[i]->sub, a->tokens[i]->scopes)] = a->tokens[i];
 }
 
 /* gws_auth_token - see gws.h */
 struct gws_token *gws_auth_token(struct gws_auth *a, const char *sub, const char *scopes)
 {
 	struct gws_token *t;
-	for (size_t i = 0; i < a->nr; i++) {
-		t = a->tokens[i];
-		if (str_eq_nocase(t->sub, sub) && !strcmp(t->scopes, scopes))
-			return t;
-	}
+	size_t i;
+	if (2 * (a->nr + 1) > a->cap)
+		rehash(a);
+	i = slot_of(a, sub, scopes);
+	if (a->slots[i])
+		return a->slots[i];
 	t = xcalloc(1, sizeof(*t));
 	t->base.get = gws_token_get;
 	t->auth = a;
@@ -266,6 +302,7 @@ struct gws_token *gws_auth_token(struct gws_auth *a, const char *sub, const char
 	t->scopes = xstrdup(scopes);
 	ALLOC_GROW(a->tokens, a->nr + 1, a->alloc);
 	a->tokens[a->nr++] = t;
+	a->slots[i] = t;
 	return t;
 }
 

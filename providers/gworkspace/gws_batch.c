@@ -15,6 +15,8 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+
+#define GWS_BATCH_WINDOW 6   /* batches in flight per round, per unit of concurrency */
 #include <string.h>
 
 /* call_done - the call has its final answer or its error */
@@ -108,9 +110,12 @@ static void send_round(struct http_client *hc, const char *batch_url, struct gws
 	struct gws_token **toks = xcalloc(n ? n : 1, sizeof(*toks));
 	size_t nok = 0;
 
+	size_t nt = 0;
+	/* a user's calls are adjacent: pass each token once */
 	for (size_t k = 0; k < n; k++)
-		toks[k] = calls[idx[k]].token;
-	gws_auth_prefetch(a, toks, n);
+		if (!nt || toks[nt - 1] != calls[idx[k]].token)
+			toks[nt++] = calls[idx[k]].token;
+	gws_auth_prefetch(a, toks, nt);
 	/* calls whose token could not be had end here */
 	for (size_t k = 0; k < n; k++) {
 		struct gws_call *c = &calls[idx[k]];
@@ -243,7 +248,7 @@ static size_t run_unbatched(struct http_client *hc, const char *batch_url, struc
 size_t gws_batch_run(struct http_client *c, const char *batch_url, struct gws_auth *a,
 		     struct gws_call *calls, size_t n, int batch_size)
 {
-	size_t *idx = xcalloc(n ? n : 1, sizeof(*idx)), failed = 0;
+	size_t *idx = xcalloc(n ? n : 1, sizeof(*idx)), failed = 0, window;
 	unsigned seed = (unsigned)time(NULL) ^ (unsigned)(size_t)calls;
 	if (batch_size < 1 || batch_size > GWS_BATCH_MAX)
 		batch_size = GWS_BATCH_DEFAULT;
@@ -251,6 +256,9 @@ size_t gws_batch_run(struct http_client *c, const char *batch_url, struct gws_au
 		free(idx);
 		return run_unbatched(c, batch_url, calls, n);
 	}
+	/* rounds of at most GWS_BATCH_WINDOW concurrent batches: the bodies
+	 * and answers of a 100,000-user run are never all in memory at once */
+	window = (size_t)batch_size * (size_t)http_client_concurrency(c) * GWS_BATCH_WINDOW;
 	for (;;) {
 		long long now = http_now_ms(), wake = -1;
 		size_t nd = 0;
@@ -260,8 +268,10 @@ size_t gws_batch_run(struct http_client *c, const char *batch_url, struct gws_au
 				fatal = true;
 			if (call_done(&calls[i]))
 				continue;
-			if (calls[i].not_before_ms <= now)
-				idx[nd++] = i;
+			if (calls[i].not_before_ms <= now) {
+				if (nd < window)
+					idx[nd++] = i;
+			}
 			else if (wake < 0 || calls[i].not_before_ms < wake)
 				wake = calls[i].not_before_ms;
 		}

@@ -22,6 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* users whose Gmail settings are read, mapped and freed at a time */
+#define GWS_GMAIL_CHUNK 4000
+
 enum { P_USERS, P_GROUPS, P_DOMAINS, P_OUS, P_POLICY, NR_P };
 enum { G_SENDAS, G_AUTOFWD, G_FWDADDR, G_FILTERS, G_VACATION, NR_G };
 
@@ -169,15 +172,26 @@ static int read_gmail(struct gws_session *gs, struct gws_build *b, size_t nusers
 		}
 		who[nr++] = i;
 	}
-	gws_batch_run(gs->http, url, gs->auth, calls, nr * NR_G, gs->batch_size);
-	for (size_t k = 0; k < nr * NR_G; k++)
-		if (calls[k].auth_failed && calls[k].error) {
-			*err = xstrdup(calls[k].token->failure ? calls[k].token->failure : calls[k].error);
-			ret = -1;
-			goto out;
+	/* in chunks of users: each chunk's answers are mapped and freed before
+	 * the next is read (a 100,000-user customer's bodies never all in memory) */
+	for (size_t first = 0; first < nr; first += GWS_GMAIL_CHUNK) {
+		size_t last = nr - first < GWS_GMAIL_CHUNK ? nr : first + GWS_GMAIL_CHUNK;
+		gws_batch_run(gs->http, url, gs->auth, calls + first * NR_G, (last - first) * NR_G,
+			      gs->batch_size);
+		for (size_t k = first * NR_G; k < last * NR_G; k++)
+			if (calls[k].auth_failed && calls[k].error) {
+				*err = xstrdup(calls[k].token->failure ? calls[k].token->failure : calls[k].error);
+				ret = -1;
+				goto out;
+			}
+		for (size_t k = first; k < last; k++) {
+			map_gmail(b, who[k], &calls[k * NR_G]);
+			for (int g = 0; g < NR_G; g++) {
+				cJSON_Delete(calls[k * NR_G + g].body);
+				calls[k * NR_G + g].body = NULL;
+			}
 		}
-	for (size_t k = 0; k < nr; k++)
-		map_gmail(b, who[k], &calls[k * NR_G]);
+	}
 out:
 	for (size_t k = 0; k < nr * NR_G; k++)
 		gws_call_release(&calls[k]);

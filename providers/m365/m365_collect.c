@@ -18,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* batch items read, mapped and freed at a time (10,000 mailboxes) */
+#define M365_MAILBOX_CHUNK 20000
+
 enum { P_USERS, P_DOMAINS, P_ACCEPTED, P_MAILBOX, P_GROUPS, P_CONTACTS, P_POLICIES,
        P_POLRULES, P_REMOTE, P_TRANSPORT, P_ORG, NR_P };
 
@@ -228,57 +231,66 @@ static int read_mailboxes(struct m365_session *ms, struct m365_build *b, cJSON *
 		free(eid);
 		i++;
 	}
-	http_batch_run(ms->http, batch_url, &ms->graph.base, items, nr);
-	for (size_t k = 0; k < nr; k++) {
-		struct http_batch_item *it = &items[k];
-		const char *addr = addr_of[owner[k]];
-		bool rules = k % 2 == 0;
-		char *obj = xstrfmt("%s of %s", rules ? "inbox rules" : "mailbox settings", addr);
-		char *merr = NULL;
-		if (it->auth_failed) {
-			*err = xstrdup(it->error);
-			ret = -1;
-			free(obj);
-			break;
-		}
-		if (it->error || it->status < 200 || it->status > 299) {
-			if (!mailbox_not_enabled(it)) {
-				char *msg = http_batch_describe(it);
-				add_err(b->s, obj, msg, rules ? "forwards" : "auto_replies", addr);
-				free(msg);
+	/* in chunks: each chunk's answers are mapped and freed before the next is
+	 * read, so a 100,000-mailbox tenant's bodies are never all in memory */
+	for (size_t off = 0; off < nr && !ret; off += M365_MAILBOX_CHUNK) {
+		size_t end = nr - off < M365_MAILBOX_CHUNK ? nr : off + M365_MAILBOX_CHUNK;
+		http_batch_run(ms->http, batch_url, &ms->graph.base, items + off, end - off);
+		for (size_t k = off; k < end; k++) {
+			struct http_batch_item *it = &items[k];
+			const char *addr = addr_of[owner[k]];
+			bool rules = k % 2 == 0;
+			char *obj = xstrfmt("%s of %s", rules ? "inbox rules" : "mailbox settings", addr);
+			char *merr = NULL;
+			if (it->auth_failed) {
+				*err = xstrdup(it->error);
+				ret = -1;
+				free(obj);
+				break;
 			}
-		} else if (rules) {
-			cJSON *value = cJSON_GetObjectItemCaseSensitive(it->body, "value");
-			const char *next = m365_json_str(it->body, "@odata.nextLink");
-			cJSON *all = cJSON_Duplicate(value, 1);
-			if (next && cJSON_IsArray(all)) {
-				/* a long rule list: read the remaining pages */
-				struct http_pager p = { 0 };
-				p.tmpl = graph_request(ms, "");
-				free(p.tmpl->url);
-				p.tmpl->url = xstrdup(next);
-				if (!http_same_origin(ms->graph_url, next)) {
-					p.error = xstrdup("refusing an @odata.nextLink to another host");
-				} else {
-					p.each = keep_item;
-					p.ctx = all;
-					http_pager_run(ms->http, &p, 1);
+			if (it->error || it->status < 200 || it->status > 299) {
+				if (!mailbox_not_enabled(it)) {
+					char *msg = http_batch_describe(it);
+					add_err(b->s, obj, msg, rules ? "forwards" : "auto_replies", addr);
+					free(msg);
 				}
-				if (p.error)
-					add_err(b->s, obj, p.error, "forwards", addr);
-				http_pager_release(&p);
-				http_request_free(p.tmpl);
-			}
-			if (m365_add_inbox_rules(b, addr, all, &merr) < 0) {
-				add_err(b->s, obj, merr, "forwards", addr);
+			} else if (rules) {
+				cJSON *value = cJSON_GetObjectItemCaseSensitive(it->body, "value");
+				const char *next = m365_json_str(it->body, "@odata.nextLink");
+				cJSON *all = cJSON_Duplicate(value, 1);
+				if (next && cJSON_IsArray(all)) {
+					/* a long rule list: read the remaining pages */
+					struct http_pager p = { 0 };
+					p.tmpl = graph_request(ms, "");
+					free(p.tmpl->url);
+					p.tmpl->url = xstrdup(next);
+					if (!http_same_origin(ms->graph_url, next)) {
+						p.error = xstrdup("refusing an @odata.nextLink to another host");
+					} else {
+						p.each = keep_item;
+						p.ctx = all;
+						http_pager_run(ms->http, &p, 1);
+					}
+					if (p.error)
+						add_err(b->s, obj, p.error, "forwards", addr);
+					http_pager_release(&p);
+					http_request_free(p.tmpl);
+				}
+				if (m365_add_inbox_rules(b, addr, all, &merr) < 0) {
+					add_err(b->s, obj, merr, "forwards", addr);
+					free(merr);
+				}
+				cJSON_Delete(all);
+			} else if (m365_add_auto_reply(b, addr, it->body, &merr) < 0) {
+				add_err(b->s, obj, merr, "auto_replies", addr);
 				free(merr);
 			}
-			cJSON_Delete(all);
-		} else if (m365_add_auto_reply(b, addr, it->body, &merr) < 0) {
-			add_err(b->s, obj, merr, "auto_replies", addr);
-			free(merr);
+			free(obj);
 		}
-		free(obj);
+		for (size_t k = off; k < end; k++) {
+			cJSON_Delete(items[k].body);
+			items[k].body = NULL;
+		}
 	}
 	for (size_t k = 0; k < nr; k++)
 		http_batch_item_release(&items[k]);
