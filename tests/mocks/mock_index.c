@@ -103,15 +103,24 @@ static struct slot *table_get(const struct table *t, const char *key)
 	return NULL;
 }
 
-/* find_index - the index of (container, field), built on first use (imu held) */
-static struct index *find_index(const cJSON *c, const char *field)
+/* built - the index of (container, field) when it exists (imu held) */
+static struct index *built(const cJSON *c, const char *field)
 {
 	struct index *x;
-	const cJSON *it, *f, *e;
-	size_t n = 0;
 	for (x = indexes; x; x = x->next)
 		if (x->container == c && !strcmp(x->field, field))
 			return x;
+	return NULL;
+}
+
+/* find_index - the index of (container, field), built on first use (imu held) */
+static struct index *find_index(const cJSON *c, const char *field)
+{
+	struct index *x = built(c, field);
+	const cJSON *it, *f, *e;
+	size_t n = 0;
+	if (x)
+		return x;
 	cJSON_ArrayForEach(it, c)
 		n++;
 	x = mx_malloc(sizeof(*x));
@@ -162,10 +171,15 @@ cJSON *mock_array_at(const cJSON *arr, long i)
 {
 	struct index *x;
 	cJSON *r = NULL;
-	if (i < 0 || !large(arr))
-		return cJSON_GetArrayItem(arr, (int)i);
+	if (i < 0)
+		return NULL;
 	pthread_mutex_lock(&imu);
-	x = find_index(arr, "#");
+	x = built(arr, "#");
+	if (!x && !large(arr)) {
+		pthread_mutex_unlock(&imu);
+		return cJSON_GetArrayItem(arr, (int)i);
+	}
+	x = x ? x : find_index(arr, "#");
 	if ((size_t)i < x->n)
 		r = x->at[i];
 	pthread_mutex_unlock(&imu);
@@ -177,10 +191,16 @@ cJSON *mock_object_get(const cJSON *obj, const char *key)
 {
 	struct slot *s;
 	cJSON *r;
-	if (!key || !large(obj))
+	struct index *x;
+	if (!key || !obj)
 		return cJSON_GetObjectItem(obj, key);
 	pthread_mutex_lock(&imu);
-	s = table_get(&find_index(obj, "")->t, key);
+	x = built(obj, "");
+	if (!x && !large(obj)) {
+		pthread_mutex_unlock(&imu);
+		return cJSON_GetObjectItem(obj, key);
+	}
+	s = table_get(&(x ? x : find_index(obj, ""))->t, key);
 	r = s ? s->val : NULL;
 	pthread_mutex_unlock(&imu);
 	return r;
@@ -191,8 +211,17 @@ cJSON *mock_array_find(const cJSON *arr, const char *field, const char *value)
 {
 	struct slot *s;
 	cJSON *it, *r = NULL, *f, *e;
+	struct index *x;
 	if (!value || !field || !*field)
 		return NULL;
+	pthread_mutex_lock(&imu);
+	x = built(arr, field);
+	if (x) {
+		s = table_get(&x->t, value);
+		pthread_mutex_unlock(&imu);
+		return s ? s->val : NULL;
+	}
+	pthread_mutex_unlock(&imu);
 	if (!large(arr)) {
 		cJSON_ArrayForEach(it, arr) {
 			f = cJSON_GetObjectItemCaseSensitive(it, field);
