@@ -339,3 +339,16 @@ struct tenant_config *config_tenant(struct config *cfg, const char *name)
 			return &cfg->tenants[i];
 	return NULL;
 }
+
+char *tenant_service_root(const struct config *cfg, const struct tenant_config *t, const char *key,
+			  const char *def)
+{
+	const char *v = tenant_get(cfg, t, key);
+	size_t n;
+	if (!v || !*v)
+		v = def;
+	n = strlen(v);
+	while (n && v[n - 1] == '/')
+		n--;
+	return xstrndup(v, n);
+}

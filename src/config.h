@@ -43,6 +43,10 @@ void config_release(struct config *cfg);
 
 /* tenant_get - the value of key in the tenant section, else in [defaults], else NULL */
 const char *tenant_get(const struct config *cfg, const struct tenant_config *t, const char *key);
+/* tenant_service_root - the tenant's service root for key (e.g. graph_url),
+ * else def, without trailing slashes (caller frees) */
+char *tenant_service_root(const struct config *cfg, const struct tenant_config *t, const char *key,
+			  const char *def);
 /* config_default - the value of key in [defaults], or NULL */
 const char *config_default(const struct config *cfg, const char *key);
 /* config_tenant - the tenant called name, or NULL */

@@ -44,6 +44,14 @@ void snapshot_add_error(struct snapshot *s, const char *object, const char *mess
 	s->complete = false;
 }
 
+void *snapshot_copy_array(struct snapshot *s, const void *src, size_t nr, size_t size)
+{
+	void *p = arena_alloc(&s->arena, (nr ? nr : 1) * size);
+	if (nr)
+		memcpy(p, src, nr * size);
+	return p;
+}
+
 bool snapshot_area_failed(const struct snapshot *s, const char *area, const char *address)
 {
 	for (size_t i = 0; i < s->nr_errors; i++) {

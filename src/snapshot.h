@@ -153,6 +153,14 @@ char *snapshot_to_json(const struct snapshot *s);
  * area and address may be NULL. Strings are copied into the arena. */
 void snapshot_add_error(struct snapshot *s, const char *object, const char *message,
 			const char *area, const char *address);
+/* snapshot_copy_array - nr elements of size bytes from src, copied into s's
+ * arena (never NULL); providers build arrays on the heap, then hand them over */
+void *snapshot_copy_array(struct snapshot *s, const void *src, size_t nr, size_t size);
+#define SNAPSHOT_SET_ARRAY(s, field, nrfield, src, nr) do { \
+		(s)->field = snapshot_copy_array((s), (src), (nr), sizeof(*(s)->field)); \
+		(s)->nrfield = (nr); \
+	} while (0)
+
 /* snapshot_area_failed - true if an error covers area (for address, when given:
  * an error for that address or one for the whole area) */
 bool snapshot_area_failed(const struct snapshot *s, const char *area, const char *address);

@@ -19,19 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* root_url - the tenant's service root for key without a trailing slash (caller frees) */
-static char *root_url(const struct config *cfg, const struct tenant_config *t, const char *key,
-		      const char *def)
-{
-	const char *v = tenant_get(cfg, t, key);
-	size_t n;
-	if (!v || !*v)
-		v = def;
-	n = strlen(v);
-	while (n && v[n - 1] == '/')
-		n--;
-	return xstrndup(v, n);
-}
 
 /* number - key as a number in [lo, hi], def when unset; -1 with *err when bad */
 static long number(const struct config *cfg, const struct tenant_config *t, const char *key, long lo,
@@ -143,9 +130,9 @@ static struct provider_session *gws_open(const struct config *cfg, const struct 
 	ho.max_body = GWS_MAX_BODY;
 	gs->http = http_client_new(&ho);
 	gs->auth = gws_auth_new(key, gs->http);
-	gs->admin_url = root_url(cfg, t, "admin_url", GWS_ADMIN_URL);
-	gs->gmail_url = root_url(cfg, t, "gmail_url", GWS_GMAIL_URL);
-	gs->ci_url = root_url(cfg, t, "cloudidentity_url", GWS_CLOUDIDENTITY_URL);
+	gs->admin_url = tenant_service_root(cfg, t, "admin_url", GWS_ADMIN_URL);
+	gs->gmail_url = tenant_service_root(cfg, t, "gmail_url", GWS_GMAIL_URL);
+	gs->ci_url = tenant_service_root(cfg, t, "cloudidentity_url", GWS_CLOUDIDENTITY_URL);
 	gs->admin_subject = xstrdup(admin);
 	gs->super_admin_subject = xstrdup(super ? super : admin);
 	gs->customer = xstrdup(cust && *cust ? cust : "my_customer");

@@ -80,19 +80,13 @@ static void add_strings(struct strv *sv, const cJSON *o, const char *key)
 void gws_build_finish(struct gws_build *b)
 {
 	struct snapshot *s = b->s;
-#define MOVE(field, nrfield, src, nr) do { \
-		s->field = arena_alloc(&s->arena, ((nr) ? (nr) : 1) * sizeof(*s->field)); \
-		if (nr) memcpy(s->field, (src), (nr) * sizeof(*s->field)); \
-		s->nrfield = (nr); \
-	} while (0)
-	MOVE(domains, nr_domains, b->dom, b->nr_dom);
-	MOVE(recipients, nr_recipients, b->rcp, b->nr_rcp);
-	MOVE(forwards, nr_forwards, b->fwd, b->nr_fwd);
-	MOVE(auto_replies, nr_auto_replies, b->ar, b->nr_ar);
-	MOVE(send_as, nr_send_as, b->sa, b->nr_sa);
-	MOVE(policy.auto_forwarding_ou, policy.nr_auto_forwarding_ou, b->ou, b->nr_ou);
-	MOVE(policy.catch_all, policy.nr_catch_all, b->ca, b->nr_ca);
-#undef MOVE
+	SNAPSHOT_SET_ARRAY(s, domains, nr_domains, b->dom, b->nr_dom);
+	SNAPSHOT_SET_ARRAY(s, recipients, nr_recipients, b->rcp, b->nr_rcp);
+	SNAPSHOT_SET_ARRAY(s, forwards, nr_forwards, b->fwd, b->nr_fwd);
+	SNAPSHOT_SET_ARRAY(s, auto_replies, nr_auto_replies, b->ar, b->nr_ar);
+	SNAPSHOT_SET_ARRAY(s, send_as, nr_send_as, b->sa, b->nr_sa);
+	SNAPSHOT_SET_ARRAY(s, policy.auto_forwarding_ou, policy.nr_auto_forwarding_ou, b->ou, b->nr_ou);
+	SNAPSHOT_SET_ARRAY(s, policy.catch_all, policy.nr_catch_all, b->ca, b->nr_ca);
 	gws_build_release(b);
 }
 

@@ -18,19 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* root_url - the tenant's service root for key without a trailing slash (caller frees) */
-static char *root_url(const struct config *cfg, const struct tenant_config *t, const char *key,
-		      const char *def)
-{
-	const char *v = tenant_get(cfg, t, key);
-	size_t n;
-	if (!v || !*v)
-		v = def;
-	n = strlen(v);
-	while (n && v[n - 1] == '/')
-		n--;
-	return xstrndup(v, n);
-}
 
 /* m365_open - see provider.h */
 static struct provider_session *m365_open(const struct config *cfg, const struct tenant_config *t,
@@ -93,11 +80,11 @@ static struct provider_session *m365_open(const struct config *cfg, const struct
 	ho.concurrency = ms->concurrency;
 	ho.ca_file = tenant_get(cfg, t, "ca_file");
 	ms->http = http_client_new(&ho);
-	ms->graph_url = root_url(cfg, t, "graph_url", M365_GRAPH_URL);
-	ms->exchange_url = root_url(cfg, t, "exchange_url", M365_EXCHANGE_URL);
+	ms->graph_url = tenant_service_root(cfg, t, "graph_url", M365_GRAPH_URL);
+	ms->exchange_url = tenant_service_root(cfg, t, "exchange_url", M365_EXCHANGE_URL);
 	ms->tenant_id = xstrdup(tid);
 	{
-		char *login = root_url(cfg, t, "login_url", M365_LOGIN_URL);
+		char *login = tenant_service_root(cfg, t, "login_url", M365_LOGIN_URL);
 		ao.login_url = login;
 		ao.tenant = tid;
 		ao.client_id = cid;

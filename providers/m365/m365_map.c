@@ -60,19 +60,13 @@ static void json_strv(struct strv *sv, const cJSON *arr)
 void m365_build_finish(struct m365_build *b)
 {
 	struct snapshot *s = b->s;
-#define MOVE(field, nrfield, src, nr) do { \
-		s->field = arena_alloc(&s->arena, ((nr) ? (nr) : 1) * sizeof(*s->field)); \
-		if (nr) memcpy(s->field, (src), (nr) * sizeof(*s->field)); \
-		s->nrfield = (nr); \
-	} while (0)
-	MOVE(domains, nr_domains, b->dom, b->nr_dom);
-	MOVE(recipients, nr_recipients, b->rcp, b->nr_rcp);
-	MOVE(forwards, nr_forwards, b->fwd, b->nr_fwd);
-	MOVE(auto_replies, nr_auto_replies, b->ar, b->nr_ar);
-	MOVE(policy.outbound_forwarding, policy.nr_outbound_forwarding, b->pol, b->nr_pol);
-	MOVE(policy.remote_domains, policy.nr_remote_domains, b->rd, b->nr_rd);
-	MOVE(policy.catch_all, policy.nr_catch_all, b->ca, b->nr_ca);
-#undef MOVE
+	SNAPSHOT_SET_ARRAY(s, domains, nr_domains, b->dom, b->nr_dom);
+	SNAPSHOT_SET_ARRAY(s, recipients, nr_recipients, b->rcp, b->nr_rcp);
+	SNAPSHOT_SET_ARRAY(s, forwards, nr_forwards, b->fwd, b->nr_fwd);
+	SNAPSHOT_SET_ARRAY(s, auto_replies, nr_auto_replies, b->ar, b->nr_ar);
+	SNAPSHOT_SET_ARRAY(s, policy.outbound_forwarding, policy.nr_outbound_forwarding, b->pol, b->nr_pol);
+	SNAPSHOT_SET_ARRAY(s, policy.remote_domains, policy.nr_remote_domains, b->rd, b->nr_rd);
+	SNAPSHOT_SET_ARRAY(s, policy.catch_all, policy.nr_catch_all, b->ca, b->nr_ca);
 	m365_build_release(b);
 }
 
