@@ -7,15 +7,8 @@ mock_start
 {
 	cat "$CFG"
 	echo
-	echo "[tenant contoso-bad]"
-	echo "provider = m365"
-	echo "tenant_id = $TENANT_ID"
-	echo "client_id = $CLIENT_ID"
+	tenant_section contoso-bad
 	echo "client_secret_env = BAD_SECRET"
-	echo "login_url = $BASE"
-	echo "graph_url = $BASE"
-	echo "exchange_url = $BASE"
-	echo "ca_file = $T/pki/ca.pem"
 } >"$T/two.ini"
 
 BAD_SECRET=wrong-one run "$AA" audit -c "$T/two.ini" -f json

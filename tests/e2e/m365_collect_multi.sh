@@ -10,15 +10,8 @@ out_has "several tenants: a directory"
 {
 	cat "$CFG"
 	echo
-	echo "[tenant contoso-bad]"
-	echo "provider = m365"
-	echo "tenant_id = $TENANT_ID"
-	echo "client_id = $CLIENT_ID"
+	tenant_section contoso-bad
 	echo "client_secret_env = BAD_SECRET"
-	echo "login_url = $BASE"
-	echo "graph_url = $BASE"
-	echo "exchange_url = $BASE"
-	echo "ca_file = $T/pki/ca.pem"
 } >"$T/two.ini"
 BAD_SECRET=nope run "$AA" collect -c "$T/two.ini" -o "$T/snaps" -j 3
 expect_rc 3

@@ -9,6 +9,7 @@
 #   mock_knobs JSON     POST /_mock/knobs
 #   mock_stop           SIGTERM and wait (also run at exit)
 #   write_config FILE [KEY = VALUE lines...]   a config for tenant contoso; extra lines are appended
+#   tenant_section NAME  print a [tenant NAME] section for the mock tenant (add the credential line)
 FIXTURE="$ROOT/tests/mocks/fixtures/m365/contoso.json"
 TENANT_ID=72f988bf-86f1-41af-91ab-2d7cd011db47
 CLIENT_ID=11111111-2222-3333-4444-555555555555
@@ -40,20 +41,25 @@ mock_start() {
 	write_config "$CFG" "client_secret_env = CONTOSO_SECRET"
 }
 
+# tenant_section NAME: a [tenant NAME] section for the mock's M365 tenant (no credential line)
+tenant_section() {
+	echo "[tenant $1]"
+	echo "provider = m365"
+	echo "tenant_id = $TENANT_ID"
+	echo "client_id = $CLIENT_ID"
+	echo "login_url = $BASE"
+	echo "graph_url = $BASE"
+	echo "exchange_url = $BASE"
+	echo "ca_file = $T/pki/ca.pem"
+}
+
 write_config() { # FILE [extra lines...]
 	f=$1; shift
 	{
 		echo "[defaults]"
 		echo "concurrency = 4"
 		echo
-		echo "[tenant contoso]"
-		echo "provider = m365"
-		echo "tenant_id = $TENANT_ID"
-		echo "client_id = $CLIENT_ID"
-		echo "login_url = $BASE"
-		echo "graph_url = $BASE"
-		echo "exchange_url = $BASE"
-		echo "ca_file = $T/pki/ca.pem"
+		tenant_section contoso
 		for l in "$@"; do echo "$l"; done
 	} >"$f"
 }
