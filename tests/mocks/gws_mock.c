@@ -353,8 +353,10 @@ void gws_paginate(struct mreq *rq, struct mresp *rs, cJSON *items, const char *k
 	cJSON_AddStringToObject(j, "etag", "\"mock-etag\"");
 	if (off < total) {
 		arr = cJSON_AddArrayToObject(j, key);
-		for (long i = off; i < total && i < off + size; i++)
-			cJSON_AddItemToArray(arr, cJSON_Duplicate(mock_array_at(items, i), 1));
+		/* walk the page (items may be a per-request copy: no index on it) */
+		cJSON *it = cJSON_GetArrayItem(items, (int)off);
+		for (long i = off; it && i < total && i < off + size; i++, it = it->next)
+			cJSON_AddItemToArray(arr, cJSON_Duplicate(it, 1));
 	}
 	if (off + size < total) {
 		char *rnd = mock_random_hex(6), *t = mx_fmt("P%lxQ%s", (unsigned long)(off + size) ^ 0x3c3cUL, rnd);

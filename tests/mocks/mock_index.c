@@ -4,7 +4,9 @@
  * scans the user list once per request costs O(N) per request and O(N^2) per
  * audit, which a 100,000-mailbox benchmark tenant cannot afford.
  *
- *  - mock_array_at(arr, i): the i-th item in O(1) (a pointer table);
+ *  - mock_array_at(arr, i): the i-th item in O(1) (a pointer table; only
+ *    for fixture containers, never for a per-request copy, whose address
+ *    a later copy may reuse);
  *  - mock_object_get(obj, key): a member by case-insensitive name, hashed;
  *  - mock_array_find(arr, field, value): the first item whose string field
  *    (or any string of an array field) equals value, case-insensitively;
