@@ -3,10 +3,12 @@
  * body caps, timeouts, TLS settings and failure descriptions (see http.h).
  *
  * Adaptive concurrency (AIMD): the number of transfers in flight is a window
- * of at most the client's concurrency. A throttled answer (429, 503, or a
- * batch part throttled: http_client_throttled) halves it, at most once per
- * HTTP_AIMD_CUT_MS; each 2xx answer grows it by 1/window (about one more
- * transfer per window of successes) back up to the concurrency.
+ * of at most the client's concurrency. A 429 or 503 to a transfer started
+ * after the last cut halves it (answers to older transfers describe the old
+ * window, as in TCP once per round trip); a throttled batch part
+ * (http_client_throttled) halves it at most once per HTTP_AIMD_CUT_MS. Each
+ * 2xx answer grows it by 1/window (about one more transfer per window of
+ * successes) back up to the concurrency.
  */
 #include "http.h"
 #include "util.h"
@@ -41,6 +43,7 @@ struct xfer {
 	struct curl_slist *hdrs;
 	struct http_request *r;
 	bool too_large;
+	long long started_ms;   /* AIMD: answers to transfers started before a cut are old news */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -118,15 +121,19 @@ int http_client_max_tries(const struct http_client *c)
 	return c->max_tries;
 }
 
+/* throttled_now - halve the window (AIMD's multiplicative decrease) */
+static void throttled_now(struct http_client *c)
+{
+	c->last_cut_ms = http_now_ms();
+	c->window = c->window / 2 < 1 ? 1 : c->window / 2;
+	c->cuts++;
+}
+
 /* http_client_throttled - see http.h */
 void http_client_throttled(struct http_client *c)
 {
-	long long now = http_now_ms();
-	if (now - c->last_cut_ms < HTTP_AIMD_CUT_MS)
-		return;
-	c->last_cut_ms = now;
-	c->window = c->window / 2 < 1 ? 1 : c->window / 2;
-	c->cuts++;
+	if (http_now_ms() - c->last_cut_ms >= HTTP_AIMD_CUT_MS)
+		throttled_now(c);
 }
 
 /* grow - AIMD's additive increase after a successful answer */
@@ -379,6 +386,7 @@ static struct xfer *xfer_start(struct http_client *c, struct http_request *r, co
 	}
 	x = xcalloc(1, sizeof(*x));
 	x->r = r;
+	x->started_ms = http_now_ms();
 	x->easy = curl_easy_init();
 	if (!x->easy)
 		die("cannot create a libcurl handle");
@@ -471,8 +479,8 @@ static bool xfer_done(struct http_client *c, struct xfer *x, CURLcode rc)
 	}
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
 	r->status = status;
-	if (status == 429 || status == 503)
-		http_client_throttled(c);
+	if ((status == 429 || status == 503) && x->started_ms >= c->last_cut_ms)
+		throttled_now(c);
 	else if (status >= 200 && status <= 299)
 		grow(c);
 	if (status == 401 && r->auth && !r->refreshed_auth) {

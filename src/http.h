@@ -100,9 +100,10 @@ struct http_client *http_client_new(const struct http_client_opts *o);
 void http_client_free(struct http_client *c);
 int http_client_max_tries(const struct http_client *c);
 int http_client_concurrency(const struct http_client *c);
-/* http_client_throttled - a throttled answer arrived (429/503, or a batch
- * part's): halve the in-flight window (AIMD), at most once per
- * HTTP_AIMD_CUT_MS; 2xx answers grow it back by 1/window each */
+/* http_client_throttled - a batch part was throttled: halve the in-flight
+ * window (AIMD), at most once per HTTP_AIMD_CUT_MS. (A 429/503 to a
+ * transfer started after the last cut halves it too; 2xx answers grow it
+ * back by 1/window each.) */
 void http_client_throttled(struct http_client *c);
 /* http_client_window - transfers allowed in flight now (1..concurrency) */
 int http_client_window(const struct http_client *c);

@@ -4,7 +4,8 @@
  * switched on by the "throttle" knob (true, or an object of limits) or by
  * mockd --throttle on. With it on:
  *
- *  - every request (not /_mock/) is answered after the latency knob L, served
+ *  - every request (not /_mock/) is answered after the latency knob L (20 ms
+ *    when the model is switched on without one), served
  *    AFTER the handler ran, while the request and its batch parts still count
  *    as in flight. The server runs a thread per connection, so one request's
  *    latency never delays another's (GET /_mock/stats reports peak_inflight:

@@ -36,6 +36,7 @@
 #define MAX_ROUTES 64
 #define MAX_RULES 64
 #define MAX_BODY (64u << 20)
+#define THROTTLE_DEFAULT_LATENCY_MS 20L   /* with the throttling model on */
 
 struct route {
 	const char *method, *prefix, *suffix;
@@ -259,8 +260,12 @@ static int knobs_set(const char *text)
 		max_page = (long)v->valuedouble;
 	if ((v = cJSON_GetObjectItem(j, "token_check")) && cJSON_IsBool(v))
 		token_check = cJSON_IsTrue(v);
-	if ((v = cJSON_GetObjectItem(j, "throttle")))
+	if ((v = cJSON_GetObjectItem(j, "throttle"))) {
 		throttle_configure(v);
+		/* the model's default latency is 20 ms unless one is given */
+		if (!cJSON_GetObjectItem(j, "latency_ms") && !latency_ms && throttle_on())
+			latency_ms = THROTTLE_DEFAULT_LATENCY_MS;
+	}
 	if ((v = cJSON_GetObjectItem(j, "rules")) && cJSON_IsArray(v)) {
 		rules_clear();
 		cJSON_ArrayForEach(r, v) {
@@ -624,6 +629,7 @@ int main(int argc, char **argv)
 	const union MHD_DaemonInfo *info;
 	struct sigaction act = { 0 };
 	FILE *pf;
+	bool latency_given = false;
 
 	for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++)
 		services[i]();
@@ -653,6 +659,7 @@ int main(int argc, char **argv)
 			cJSON_Delete(on);
 		} else if (!strcmp(a, "--latency-ms")) {
 			latency_ms = atol(v);
+			latency_given = true;
 		} else if (!strcmp(a, "--m365-fixture")) {
 			if (m365_load_fixture(v) < 0)
 				return 2;
@@ -666,6 +673,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (throttle_on() && !latency_given && !latency_ms)
+		latency_ms = THROTTLE_DEFAULT_LATENCY_MS;
 	if (!cert || !key || !port_file) {
 		fprintf(stderr, "usage: mockd --cert PEM --key PEM --port-file FILE [--log FILE] [--knobs JSON]\n"
 				"             [--throttle on|off] [--latency-ms N]\n"
