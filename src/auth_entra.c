@@ -25,6 +25,7 @@
 #include <oauth2/mem.h>
 #include <oauth2/oauth2.h>
 #include <oauth2/util.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,8 +99,8 @@ void entra_app_free(struct entra_app *a)
 	free(a);
 }
 
-/* token_form - the form body of a token request for scope (caller wipes and frees) */
-static char *token_form(struct entra_app *a, const char *scope, char **err)
+/* token_form_unlocked - the form body of a token request for scope (caller wipes and frees) */
+static char *token_form_unlocked(struct entra_app *a, const char *scope, char **err)
 {
 	oauth2_log_sink_t *sink = oauth2_log_sink_create(OAUTH2_LOG_ERROR, discard_log, NULL);
 	oauth2_log_t *log = oauth2_log_init(OAUTH2_LOG_ERROR, sink);
@@ -155,6 +156,22 @@ out:
 		oauth2_nv_list_free(log, opts);
 	oauth2_nv_list_free(log, params);
 	oauth2_log_free(log);
+	return out;
+}
+
+/* liboauth2's form encoder (oauth2_url_encode) keeps libcurl state that is not
+ * safe when several threads encode at once: tenants collected concurrently
+ * leaked a curl easy handle under LeakSanitizer. Our use of liboauth2 is this
+ * one short, CPU-only call per token, so it is serialised. */
+static pthread_mutex_t liboauth2_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* token_form - token_form_unlocked, one thread at a time */
+static char *token_form(struct entra_app *a, const char *scope, char **err)
+{
+	char *out;
+	pthread_mutex_lock(&liboauth2_lock);
+	out = token_form_unlocked(a, scope, err);
+	pthread_mutex_unlock(&liboauth2_lock);
 	return out;
 }
 
