@@ -235,16 +235,8 @@ static int fetch(struct entra_token *t, char **err)
 	ret = 0;
 out:
 	free(perr);
-	if (j) {
-		at = cJSON_GetObjectItemCaseSensitive(j, "access_token");
-		if (cJSON_IsString(at))
-			explicit_bzero(at->valuestring, strlen(at->valuestring));
-	}
+	http_wipe_token_response(r, j);
 	cJSON_Delete(j);
-	if (r->resp.len)
-		explicit_bzero(r->resp.buf, r->resp.len);
-	if (r->body)
-		explicit_bzero(r->body, r->body_len);
 	http_request_free(r);
 	return ret;
 }

@@ -698,3 +698,14 @@ char *http_url_escape(const char *s)
 	curl_free(e);
 	return out;
 }
+
+void http_wipe_token_response(struct http_request *r, struct cJSON *j)
+{
+	cJSON *at = j ? cJSON_GetObjectItemCaseSensitive(j, "access_token") : NULL;
+	if (cJSON_IsString(at))
+		explicit_bzero(at->valuestring, strlen(at->valuestring));
+	if (r->resp.len)
+		explicit_bzero(r->resp.buf, r->resp.len);
+	if (r->body)
+		explicit_bzero(r->body, r->body_len);
+}

@@ -130,6 +130,10 @@ size_t http_run(struct http_client *c, struct http_request **reqs, size_t n);
 
 /* http_ok - a final 2xx response */
 bool http_ok(const struct http_request *r);
+/* http_wipe_token_response - overwrite what a token exchange leaves in memory:
+ * the access_token string of j (may be NULL), r's response and request bodies */
+struct cJSON;
+void http_wipe_token_response(struct http_request *r, struct cJSON *j);
 /* http_describe_failure - one line for a request that is not http_ok: the
  * transport error, or "HTTP 404 NotFound: message" from an OData/JSON error
  * body (caller frees) */

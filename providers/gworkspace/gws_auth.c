@@ -431,16 +431,8 @@ static void token_finish(struct gws_token *t, struct http_request *r)
 		(expires_in * 1000 > 2 * GWS_REFRESH_MARGIN_MS ? GWS_REFRESH_MARGIN_MS : expires_in * 500);
 out:
 	free(perr);
-	if (j) {
-		at = cJSON_GetObjectItemCaseSensitive(j, "access_token");
-		if (cJSON_IsString(at))
-			explicit_bzero(at->valuestring, strlen(at->valuestring));
-	}
+	http_wipe_token_response(r, j);
 	cJSON_Delete(j);
-	if (r->resp.len)
-		explicit_bzero(r->resp.buf, r->resp.len);
-	if (r->body)
-		explicit_bzero(r->body, r->body_len);
 }
 
 /* fresh - t holds a token that is usable now and was not refused as stale */

@@ -30,26 +30,6 @@ static void oauth_error(struct mresp *rs, unsigned status, const char *error, co
 	rs->ctype = mx_strdup("application/json; charset=utf-8");
 }
 
-/* b64url_decode - base64url (OpenSSL) to bytes, NUL-terminated; NULL on error */
-static unsigned char *b64url_decode(const char *s, size_t n, size_t *len)
-{
-	size_t padded = (n + 3) / 4 * 4, pad = padded - n;
-	char *t = mx_malloc(padded + 1);
-	unsigned char *out = mx_malloc(padded / 4 * 3 + 1);
-	int r;
-	for (size_t i = 0; i < n; i++)
-		t[i] = s[i] == '-' ? '+' : s[i] == '_' ? '/' : s[i];
-	memset(t + n, '=', pad);
-	r = pad == 3 ? -1 : EVP_DecodeBlock(out, (unsigned char *)t, (int)padded);
-	free(t);
-	if (r < 0) {
-		free(out);
-		return NULL;
-	}
-	*len = (size_t)r - pad;
-	out[*len] = '\0';
-	return out;
-}
 
 /* verify_sig - the RS256 signature over signed[0..n) against the test public key */
 static bool verify_sig(const char *signed_part, size_t n, const unsigned char *sig, size_t sl)
@@ -119,9 +99,9 @@ void gws_token_handler(struct mreq *rq, struct mresp *rs)
 	d1 = assertion ? strchr(assertion, '.') : NULL;
 	d2 = d1 ? strchr(d1 + 1, '.') : NULL;
 	if (!d2 || strchr(d2 + 1, '.') ||
-	    !(hdr = b64url_decode(assertion, (size_t)(d1 - assertion), &hl)) ||
-	    !(claims = b64url_decode(d1 + 1, (size_t)(d2 - d1 - 1), &cl)) ||
-	    !(sig = b64url_decode(d2 + 1, strlen(d2 + 1), &sl)) ||
+	    !(hdr = mock_b64url_decode(assertion, (size_t)(d1 - assertion), &hl)) ||
+	    !(claims = mock_b64url_decode(d1 + 1, (size_t)(d2 - d1 - 1), &cl)) ||
+	    !(sig = mock_b64url_decode(d2 + 1, strlen(d2 + 1), &sl)) ||
 	    !(h = cJSON_Parse((char *)hdr)) || !(c = cJSON_Parse((char *)claims))) {
 		oauth_error(rs, 400, "invalid_grant", "Invalid JWT: malformed assertion");
 		goto out;

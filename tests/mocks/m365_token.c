@@ -41,26 +41,6 @@ static void token_error(struct mresp *rs, unsigned status, const char *error, in
 	free(corr);
 }
 
-/* b64url_decode - decode base64url (OpenSSL); NULL on error */
-static unsigned char *b64url_decode(const char *s, size_t n, size_t *len)
-{
-	size_t padded = (n + 3) / 4 * 4, pad = padded - n;
-	char *t = mx_malloc(padded + 1);
-	unsigned char *out = mx_malloc(padded / 4 * 3 + 1);
-	int r;
-	for (size_t i = 0; i < n; i++)
-		t[i] = s[i] == '-' ? '+' : s[i] == '_' ? '/' : s[i];
-	memset(t + n, '=', pad);
-	r = pad == 3 ? -1 : EVP_DecodeBlock(out, (unsigned char *)t, (int)padded);
-	free(t);
-	if (r < 0) {
-		free(out);
-		return NULL;
-	}
-	*len = (size_t)r - pad;
-	out[*len] = '\0';
-	return out;
-}
 
 /* b64url - encode (OpenSSL) without padding */
 static char *b64url(const unsigned char *d, size_t n)
@@ -94,9 +74,9 @@ static const char *check_assertion(const char *jwt, const char *aud_want, const 
 
 	*code = 700027;
 	if (!d1 || !d2 || strchr(d2 + 1, '.') ||
-	    !(hdr = b64url_decode(jwt, (size_t)(d1 - jwt), &hl)) ||
-	    !(cl = b64url_decode(d1 + 1, (size_t)(d2 - d1 - 1), &cll)) ||
-	    !(sig = b64url_decode(d2 + 1, strlen(d2 + 1), &sl)) ||
+	    !(hdr = mock_b64url_decode(jwt, (size_t)(d1 - jwt), &hl)) ||
+	    !(cl = mock_b64url_decode(d1 + 1, (size_t)(d2 - d1 - 1), &cll)) ||
+	    !(sig = mock_b64url_decode(d2 + 1, strlen(d2 + 1), &sl)) ||
 	    !(h = cJSON_Parse((char *)hdr)) || !(c = cJSON_Parse((char *)cl))) {
 		*code = 50027;
 		why = "Invalid JWT token. The token is not in a valid format.";

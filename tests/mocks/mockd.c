@@ -733,3 +733,24 @@ int main(int argc, char **argv)
 	free(key_pem);
 	return 0;
 }
+
+/* mock_b64url_decode - base64url (OpenSSL) to bytes, NUL-terminated; NULL on error */
+unsigned char *mock_b64url_decode(const char *s, size_t n, size_t *len)
+{
+	size_t padded = (n + 3) / 4 * 4, pad = padded - n;
+	char *t = mx_malloc(padded + 1);
+	unsigned char *out = mx_malloc(padded / 4 * 3 + 1);
+	int r;
+	for (size_t i = 0; i < n; i++)
+		t[i] = s[i] == '-' ? '+' : s[i] == '_' ? '/' : s[i];
+	memset(t + n, '=', pad);
+	r = pad == 3 ? -1 : EVP_DecodeBlock(out, (unsigned char *)t, (int)padded);
+	free(t);
+	if (r < 0) {
+		free(out);
+		return NULL;
+	}
+	*len = (size_t)r - pad;
+	out[*len] = '\0';
+	return out;
+}

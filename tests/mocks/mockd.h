@@ -124,4 +124,8 @@ void gws_register(void);
 int gws_set_option(const char *name, const char *value); /* --gws-NAME VALUE */
 void gws_cleanup(void);
 
+/* mock_b64url_decode - base64url (OpenSSL) to bytes, NUL-terminated, *len set;
+ * NULL on error (caller frees) */
+unsigned char *mock_b64url_decode(const char *s, size_t n, size_t *len);
+
 #endif
