@@ -69,30 +69,11 @@ void m365_register(void)
 /* m365_load_fixture - read the tenant fixture; 0 or -1 (message printed) */
 int m365_load_fixture(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-	if (!f) {
-		fprintf(stderr, "mockd: %s: cannot open\n", path);
+	cJSON *j = mock_load_json_object(path);
+	if (!j)
 		return -1;
-	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = mx_malloc((size_t)n + 1);
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		fclose(f);
-		free(buf);
-		return -1;
-	}
-	fclose(f);
 	cJSON_Delete(fixture);
-	fixture = cJSON_ParseWithLength(buf, (size_t)n);
-	free(buf);
-	if (!cJSON_IsObject(fixture)) {
-		fprintf(stderr, "mockd: %s: not a JSON object\n", path);
-		return -1;
-	}
+	fixture = j;
 	return 0;
 }
 

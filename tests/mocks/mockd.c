@@ -588,8 +588,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
-/* slurp - a whole file as a string (caller frees), or NULL */
-static char *slurp(const char *path)
+/* slurp - a whole file, NUL-terminated, its length in *len (may be NULL); NULL on error */
+static char *slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf = NULL;
@@ -601,10 +601,34 @@ static char *slurp(const char *path)
 		if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
 			free(buf);
 			buf = NULL;
+		} else {
+			buf[n] = '\0'; /* PEM texts go to libmicrohttpd as C strings */
+			if (len)
+				*len = (size_t)n;
 		}
 	}
 	fclose(f);
 	return buf;
+}
+
+/* mock_load_json_object - see mockd.h */
+cJSON *mock_load_json_object(const char *path)
+{
+	size_t n = 0;
+	char *buf = slurp(path, &n);
+	cJSON *j;
+	if (!buf) {
+		fprintf(stderr, "mockd: %s: cannot read\n", path);
+		return NULL;
+	}
+	j = cJSON_ParseWithLength(buf, n);
+	free(buf);
+	if (!cJSON_IsObject(j)) {
+		fprintf(stderr, "mockd: %s: not a JSON object\n", path);
+		cJSON_Delete(j);
+		return NULL;
+	}
+	return j;
 }
 
 /* on_signal - ask the main loop to stop */
@@ -682,8 +706,8 @@ int main(int argc, char **argv)
 				"             [--gws-fixture FILE] [--gws-public-key PEM] [--gws-policy-interval-ms N]\n");
 		return 2;
 	}
-	cert_pem = slurp(cert);
-	key_pem = slurp(key);
+	cert_pem = slurp(cert, NULL);
+	key_pem = slurp(key, NULL);
 	if (!cert_pem || !key_pem) {
 		fprintf(stderr, "mockd: cannot read %s or %s\n", cert, key);
 		return 2;

@@ -124,6 +124,9 @@ void gws_register(void);
 int gws_set_option(const char *name, const char *value); /* --gws-NAME VALUE */
 void gws_cleanup(void);
 
+/* mock_load_json_object - parse the JSON object in path (caller frees);
+ * NULL with a message on stderr when unreadable or not an object */
+cJSON *mock_load_json_object(const char *path);
 /* mock_b64url_decode - base64url (OpenSSL) to bytes, NUL-terminated, *len set;
  * NULL on error (caller frees) */
 unsigned char *mock_b64url_decode(const char *s, size_t n, size_t *len);
