@@ -19,15 +19,14 @@ jq -r '.findings[].id' "$T/out" | sort >"$T/ref.ids"
 [ -s "$T/ref.ids" ] || fail "no findings"
 grep -q '"status":429' "$MOCKLOG" && fail "the paced run was throttled"
 
-# throttled: every form at once; the Policy API pages now come too fast
+# throttled: every injected form at once (Policy pages still paced, so that
+# the client's adaptive window, cut by these 429s, cannot hide the next part)
 : >"$MOCKLOG"
 mock_knobs '{"max_page": 1, "rules": [
  {"match": "/admin/directory/v1/users", "status": 429, "retry_after": 1, "times": 2},
  {"match": "gmail:bob@fabrikam.com:/gmail/v1/users/me/settings/autoForwarding", "status": 403, "retry_after": 1, "times": 2},
  {"match": "gmail:carol@fabrikam.com:/gmail/v1/users/me/settings/sendAs", "status": 429, "retry_after": 0.2, "times": 1}]}'
-gws_config "$T/fast.ini"
-sed -i 's/^policy_page_delay_ms = .*/policy_page_delay_ms = 0/' "$T/fast.ini"
-run "$AA" audit -c "$T/fast.ini" -f json
+run "$AA" audit -c "$T/paced.ini" -f json
 [ "$rc" -eq 1 ] || { jq -c ".tenants[0].errors" "$T/out"; cat "$T/err"; fail "throttled audit exit $rc, want 1"; }
 jq -e '.tenants[0].complete == true' "$T/out" >/dev/null || fail "throttled audit incomplete"
 jq -r '.findings[].id' "$T/out" | sort >"$T/thr.ids"
@@ -38,6 +37,17 @@ jq -s -e '[.[] | select(.batch_part and .sub == "bob@fabrikam.com" and .status =
 	fail "bob's autoForwarding was not answered 403 twice"
 jq -s -e '[.[] | select(.batch_part == "/gmail/v1/users/me/settings/autoForwarding" and .sub == "bob@fabrikam.com" and .status == 200)] | length == 1' "$MOCKLOG" >/dev/null ||
 	fail "bob's autoForwarding was not retried to success"
+
+# the Policy API's own pace: unpaced pages (nothing else throttled, so the
+# second page follows the first at once) get 429 RESOURCE_EXHAUSTED, retried
+: >"$MOCKLOG"
+mock_knobs '{"max_page": 1, "rules": []}'
+gws_config "$T/fast.ini"
+sed -i 's/^policy_page_delay_ms = .*/policy_page_delay_ms = 0/' "$T/fast.ini"
+run "$AA" audit -c "$T/fast.ini" -f json
+[ "$rc" -eq 1 ] || { cat "$T/err"; fail "unpaced audit exit $rc, want 1"; }
+jq -r '.findings[].id' "$T/out" | sort >"$T/fast.ids"
+diff -u "$T/ref.ids" "$T/fast.ids" || fail "the Policy API's 429s changed the findings"
 jq -s -e '[.[] | select(.path == "/v1/policies" and .status == 429)] | length >= 1' "$MOCKLOG" >/dev/null ||
 	fail "the Policy API pace was never exceeded (test does not test anything)"
 
