@@ -5,6 +5,8 @@
  * fix and control references. Colour only when asked (a TTY, no NO_COLOR).
  */
 #include "report.h"
+#include "report_util.h"
+#include "strbuf.h"
 #include "check.h"
 #include "util.h"
 
@@ -15,48 +17,15 @@ static const char *const sev_color[SEV_COUNT] = {
 	"\033[2m", "\033[36m", "\033[33m", "\033[31m", "\033[1;31m",
 };
 
-/* via_text - how a hop's via reads in a path */
-static const char *via_text(const char *via)
-{
-	static const struct { const char *via, *text; } t[] = {
-		{ "inbox-rule", "inbox rule" }, { "mailbox", "mailbox forwarding" },
-		{ "transport-rule", "transport rule" }, { "gmail-autoforward", "Gmail auto-forwarding" },
-		{ "gmail-filter", "Gmail filter" }, { "group", "group member" },
-		{ "routing", "routing" }, { "alias", "alias" }, { "send-as", "send-as" },
-		{ "catch-all", "catch-all" },
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(t); i++)
-		if (!strcmp(t[i].via, via))
-			return t[i].text;
-	return via;
-}
-
-/* print_path - the path of f as one line ("a → b (inbox rule "X")") */
-static void print_path(FILE *out, const struct finding *f)
-{
-	for (size_t i = 0; i < f->nr_path; i++) {
-		const struct hop *h = &f->path[i];
-		if (i)
-			fputs(" → ", out);
-		fputs(h->address, out);
-		if (!strcmp(h->via, "start"))
-			continue;
-		const char *vt = via_text(h->via);
-		if (h->object && strcmp(h->object, vt) && strcmp(h->via, "group"))
-			fprintf(out, " (%s \"%s\")", vt, h->object);
-		else
-			fprintf(out, " (%s)", vt);
-	}
-}
-
 static void print_finding(FILE *out, const struct finding *f)
 {
 	fprintf(out, "  [%s] %s\n", f->check->id, f->summary);
 	fprintf(out, "      tenant %s (%s), id %s\n", f->tenant, f->provider, f->id);
 	if (f->nr_path > 1) {
-		fputs("      path: ", out);
-		print_path(out, f);
-		fputc('\n', out);
+		struct strbuf path = STRBUF_INIT;
+		report_path(&path, f);
+		fprintf(out, "      path: %s\n", path.buf);
+		strbuf_release(&path);
 	}
 	const cJSON *note = cJSON_GetObjectItemCaseSensitive(f->evidence, "note");
 	if (cJSON_IsString(note))

@@ -164,33 +164,39 @@ void md_escape(struct strbuf *sb, const char *s)
 	}
 }
 
-const char *report_via_label(const char *via, char *buf, size_t len)
+const char *report_via_label(const char *via)
 {
-	size_t i;
-	if (!via || !*via)
+	static const struct { const char *via, *text; } t[] = {
+		{ "inbox-rule", "inbox rule" }, { "mailbox", "mailbox forwarding" },
+		{ "transport-rule", "transport rule" }, { "gmail-autoforward", "Gmail auto-forwarding" },
+		{ "gmail-filter", "Gmail filter" }, { "group", "group member" },
+		{ "routing", "routing" }, { "alias", "alias" }, { "send-as", "send-as" },
+		{ "catch-all", "catch-all" },
+	};
+	if (!via)
 		return "";
-	for (i = 0; via[i] && i + 1 < len; i++)
-		buf[i] = via[i] == '-' || via[i] == '_' ? ' ' : via[i];
-	buf[i] = '\0';
-	return buf;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (!strcmp(t[i].via, via))
+			return t[i].text;
+	return via;
 }
 
 void report_path(struct strbuf *sb, const struct finding *f)
 {
-	char label[64];
 	for (size_t i = 0; i < f->nr_path; i++) {
 		const struct hop *h = &f->path[i];
 		if (i)
 			strbuf_puts(sb, " \xe2\x86\x92 ");
 		strbuf_puts(sb, h->address ? h->address : "?");
-		if (i && h->via && strcmp(h->via, "start")) {
-			strbuf_putf(sb, " (%s", report_via_label(h->via, label, sizeof(label)));
-			if (h->object)
-				strbuf_putf(sb, " \"%s\"", h->object);
-			strbuf_puts(sb, ")");
-		} else if (h->object) {
-			strbuf_putf(sb, " (\"%s\")", h->object);
-		}
+		if (!h->via || !strcmp(h->via, "start"))
+			continue;
+		const char *label = report_via_label(h->via);
+		/* the object only when it adds something: a group member's object is the
+		 * group (the previous hop), mailbox forwarding names itself */
+		if (h->object && strcmp(h->object, label) && strcmp(h->via, "group"))
+			strbuf_putf(sb, " (%s \"%s\")", label, h->object);
+		else
+			strbuf_putf(sb, " (%s)", label);
 	}
 }
 

@@ -42,8 +42,8 @@ void md_escape(struct strbuf *sb, const char *s);
 /* utf8_clean - s with invalid UTF-8 replaced by U+FFFD (caller frees) */
 char *utf8_clean(const char *s);
 
-/* report_via_label - "inbox-rule" -> "inbox rule", written into buf */
-const char *report_via_label(const char *via, char *buf, size_t len);
+/* report_via_label - how a hop's via reads in a path: "inbox-rule" -> "inbox rule" (static) */
+const char *report_via_label(const char *via);
 /* report_path - f's path as plain text: a@x → b@y (inbox rule "Archive") → … */
 void report_path(struct strbuf *sb, const struct finding *f);
 /* report_finding_refs - f's control references (NULL-terminated; may be NULL) */
