@@ -68,9 +68,10 @@ struct forward_decision {
 	const char *control_kind;     /* "outbound-policy", "remote-domain", "ou-policy" */
 	const char *policy_name;      /* the deciding policy / remote domain / OU */
 	const char *missing;          /* the section that could not be read (FWD_UNKNOWN) */
+	char control_buf[512];        /* storage for control when it is composed */
 };
 /* forward_decide - is the external forward e from tenant s allowed by s's
- * effective controls? Strings in *d are static or borrowed from s. */
+ * effective controls? Strings in *d are static, borrowed from s, or in d itself. */
 void forward_decide(const struct audit_ctx *ctx, const struct snapshot *s,
 		    const struct route_edge *e, struct forward_decision *d);
 /* edge_leaves_tenant - the target's domain is not owned by the source's tenant */

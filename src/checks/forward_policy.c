@@ -110,7 +110,6 @@ static void decide_m365(const struct audit_ctx *ctx, const struct snapshot *s,
 			const struct route_edge *e, struct forward_decision *d)
 {
 	const struct snapshot_recipient *r = ctx->graph->nodes[e->from].recipient;
-	static char buf[512]; /* one decision at a time; copied by the callers */
 
 	if (!s->policy.has_outbound_forwarding && !s->policy.has_remote_domains &&
 	    !provider_expects(s, "policy.outbound_forwarding")) {
@@ -128,11 +127,11 @@ static void decide_m365(const struct audit_ctx *ctx, const struct snapshot *s,
 	d->control_kind = "outbound-policy";
 	d->policy_name = p ? p->name : "Default";
 	if (mode != FWD_MODE_ON) {
-		snprintf(buf, sizeof(buf), "outbound spam policy '%s' (AutoForwardingMode %s%s)",
+		snprintf(d->control_buf, sizeof(d->control_buf), "outbound spam policy '%s' (AutoForwardingMode %s%s)",
 			 d->policy_name, forwarding_mode_name(mode),
 			 mode == FWD_MODE_AUTOMATIC ? ", which now means Off" : "");
 		d->verdict = FWD_BLOCKED;
-		d->control = buf;
+		d->control = d->control_buf;
 		return;
 	}
 	if (!s->policy.has_remote_domains) {
@@ -142,16 +141,16 @@ static void decide_m365(const struct audit_ctx *ctx, const struct snapshot *s,
 	}
 	const struct remote_domain *rd = best_remote_domain(s, addr_domain(e->target));
 	if (rd && !rd->auto_forward) {
-		snprintf(buf, sizeof(buf), "remote domain '%s' (AutoForwardEnabled false)", rd->domain);
+		snprintf(d->control_buf, sizeof(d->control_buf), "remote domain '%s' (AutoForwardEnabled false)", rd->domain);
 		d->verdict = FWD_BLOCKED;
-		d->control = buf;
+		d->control = d->control_buf;
 		d->control_kind = "remote-domain";
 		d->policy_name = rd->domain;
 		return;
 	}
-	snprintf(buf, sizeof(buf), "outbound spam policy '%s' (AutoForwardingMode on)", d->policy_name);
+	snprintf(d->control_buf, sizeof(d->control_buf), "outbound spam policy '%s' (AutoForwardingMode on)", d->policy_name);
 	d->verdict = FWD_ALLOWED;
-	d->control = buf;
+	d->control = d->control_buf;
 }
 
 /* ou_policy - the auto-forwarding entry governing org unit ou (nearest parent), or NULL */
@@ -179,7 +178,6 @@ static void decide_gws(const struct audit_ctx *ctx, const struct snapshot *s,
 		       const struct route_edge *e, struct forward_decision *d)
 {
 	const struct snapshot_recipient *r = ctx->graph->nodes[e->from].recipient;
-	static char buf[512];
 	if (!s->policy.has_auto_forwarding_ou) {
 		if (provider_expects(s, "policy.auto_forwarding_ou") ||
 		    snapshot_area_failed(s, "policy.auto_forwarding_ou", NULL)) {
@@ -195,14 +193,14 @@ static void decide_gws(const struct audit_ctx *ctx, const struct snapshot *s,
 	d->control_kind = "ou-policy";
 	d->policy_name = p ? p->org_unit : "/";
 	if (p && !p->enabled) {
-		snprintf(buf, sizeof(buf), "the auto-forwarding policy of OU '%s' (off)", p->org_unit);
+		snprintf(d->control_buf, sizeof(d->control_buf), "the auto-forwarding policy of OU '%s' (off)", p->org_unit);
 		d->verdict = FWD_BLOCKED;
 	} else {
-		snprintf(buf, sizeof(buf), "the auto-forwarding policy of OU '%s' (%s)",
+		snprintf(d->control_buf, sizeof(d->control_buf), "the auto-forwarding policy of OU '%s' (%s)",
 			 d->policy_name, p ? "on" : "not set: allowed by default");
 		d->verdict = FWD_ALLOWED;
 	}
-	d->control = buf;
+	d->control = d->control_buf;
 }
 
 void forward_decide(const struct audit_ctx *ctx, const struct snapshot *s,
