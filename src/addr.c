@@ -12,13 +12,6 @@ const char *addr_domain(const char *addr)
 	return at ? at + 1 : "";
 }
 
-bool addr_is_valid(const char *addr)
-{
-	const char *at = strchr(addr, '@');
-	size_t len = strlen(addr);
-	return at && at != addr && at[1] && !strchr(at + 1, '@') && len <= ADDR_MAX_LEN;
-}
-
 bool addr_canon(const char *addr, char *buf)
 {
 	size_t i;

@@ -18,8 +18,6 @@
 
 /* addr_domain - the part after the last '@' (never NULL: "" when none) */
 const char *addr_domain(const char *addr);
-/* addr_is_valid - one '@', non-empty local part and domain, within ADDR_MAX_LEN */
-bool addr_is_valid(const char *addr);
 /* addr_canon - lowercase copy of addr into buf (size ADDR_MAX_LEN+1); false if too long */
 bool addr_canon(const char *addr, char *buf);
 /* addr_strip_tag - copy addr without its +tag into buf (size ADDR_MAX_LEN+1);
