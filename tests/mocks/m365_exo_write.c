@@ -115,6 +115,28 @@ static bool check_bools(cJSON *params, const char *const *keys, struct mresp *rs
 	return true;
 }
 
+/* copy_bools - set each key of keys given in params on row (checked by check_bools) */
+static void copy_bools(cJSON *row, cJSON *params, const char *const *keys)
+{
+	for (int i = 0; keys[i]; i++)
+		if (param(params, keys[i]))
+			set_field(row, keys[i], param(params, keys[i]));
+}
+
+/* identity_row - the row of cmdlet's data named by the Identity parameter id,
+ * or NULL with rs set (400 when the parameter is missing, 404 when unknown) */
+static cJSON *identity_row(const char *id, const char *cmdlet, struct mresp *rs)
+{
+	cJSON *row;
+	if (!id) {
+		missing(rs, "Identity");
+		return NULL;
+	}
+	if (!(row = find_row(cmdlet, id)))
+		not_found(rs, id);
+	return row;
+}
+
 /* mode_param - AutoForwardingMode canonicalised, or NULL (rs set) when invalid */
 static const char *mode_param(cJSON *params, struct mresp *rs)
 {
@@ -139,9 +161,7 @@ static void set_org(cJSON *params, const char *tenant, struct mresp *rs)
 	}
 	if (!check_bools(params, keys, rs))
 		return;
-	for (int i = 0; keys[i]; i++)
-		if (param(params, keys[i]))
-			set_field(org, keys[i], param(params, keys[i]));
+	copy_bools(org, params, keys);
 	write_ok(rs, tenant, NULL);
 }
 
@@ -151,14 +171,8 @@ static void set_mailbox(cJSON *params, const char *tenant, struct mresp *rs)
 	static const char *const bools[] = { "DeliverToMailboxAndForward", NULL };
 	const char *id = str_param(params, "Identity");
 	cJSON *mbx, *fs = param(params, "ForwardingSmtpAddress"), *fa = param(params, "ForwardingAddress");
-	if (!id) {
-		missing(rs, "Identity");
+	if (!(mbx = identity_row(id, "Get-Mailbox", rs)))
 		return;
-	}
-	if (!(mbx = find_row("Get-Mailbox", id))) {
-		not_found(rs, id);
-		return;
-	}
 	if (!check_bools(params, bools, rs))
 		return;
 	if (fs && !cJSON_IsNull(fs) && (!cJSON_IsString(fs) || !strchr(fs->valuestring, '@'))) {
@@ -202,19 +216,11 @@ static void set_remote_domain(cJSON *params, const char *tenant, struct mresp *r
 	static const char *const bools[] = { "AutoForwardEnabled", "AutoReplyEnabled", NULL };
 	const char *id = str_param(params, "Identity");
 	cJSON *rd;
-	if (!id) {
-		missing(rs, "Identity");
+	if (!(rd = identity_row(id, "Get-RemoteDomain", rs)))
 		return;
-	}
-	if (!(rd = find_row("Get-RemoteDomain", id))) {
-		not_found(rs, id);
-		return;
-	}
 	if (!check_bools(params, bools, rs))
 		return;
-	for (int i = 0; bools[i]; i++)
-		if (param(params, bools[i]))
-			set_field(rd, bools[i], param(params, bools[i]));
+	copy_bools(rd, params, bools);
 	write_ok(rs, tenant, NULL);
 }
 
@@ -258,14 +264,8 @@ static void set_policy(cJSON *params, const char *tenant, struct mresp *rs)
 {
 	const char *id = str_param(params, "Identity"), *mode;
 	cJSON *p;
-	if (!id) {
-		missing(rs, "Identity");
+	if (!(p = identity_row(id, HOSTED_POLICY, rs)))
 		return;
-	}
-	if (!(p = find_row(HOSTED_POLICY, id))) {
-		not_found(rs, id);
-		return;
-	}
 	if (param(params, "AutoForwardingMode")) {
 		cJSON *v;
 		if (!(mode = mode_param(params, rs)))
@@ -300,14 +300,8 @@ static void remove_policy(cJSON *params, const char *tenant, struct mresp *rs)
 {
 	const char *id = str_param(params, "Identity");
 	cJSON *p, *def;
-	if (!id) {
-		missing(rs, "Identity");
+	if (!(p = identity_row(id, HOSTED_POLICY, rs)))
 		return;
-	}
-	if (!(p = find_row(HOSTED_POLICY, id))) {
-		not_found(rs, id);
-		return;
-	}
 	def = cJSON_GetObjectItem(p, "IsDefault");
 	if (cJSON_IsTrue(def)) {
 		bad_request(rs, "Microsoft.Exchange.Management.Tasks.ValidationException",
@@ -417,14 +411,8 @@ static void remove_rule(cJSON *params, const char *tenant, struct mresp *rs)
 	const char *id = str_param(params, "Identity");
 	cJSON *r, *pr;
 	double prio;
-	if (!id) {
-		missing(rs, "Identity");
+	if (!(r = identity_row(id, HOSTED_RULE, rs)))
 		return;
-	}
-	if (!(r = find_row(HOSTED_RULE, id))) {
-		not_found(rs, id);
-		return;
-	}
 	pr = cJSON_GetObjectItem(r, "Priority");
 	prio = cJSON_IsNumber(pr) ? pr->valuedouble : 1e9;
 	remove_from(HOSTED_RULE, r);
