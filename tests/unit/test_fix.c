@@ -173,149 +173,142 @@ static void test_plan(void **state)
 	audit_result_release(&res);
 }
 
-static void test_apply_then_undo(void **state)
-{
-	(void)state;
+/* run - one apply/undo scenario: a plan from make_result, a journal, a log */
+struct run {
 	struct audit_result res;
 	struct fix_plan plan;
 	size_t nr_manual;
-	struct journal j, back;
-	struct stat st;
-	char *err = NULL;
-	FILE *log = fopen("/dev/null", "w");
+	struct journal j;
+	char *path;
+	FILE *log;
+	char *err;
+};
 
+/* run_begin - a fresh store and the plan for it */
+static void run_begin(struct run *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->j.fd = -1;
 	store_reset();
-	plan_for(&res, &plan, &nr_manual);
-	assert_int_equal(journal_create(&j, tmpdir, NULL, &err), 0);
-	assert_int_equal(stat(j.path, &st), 0);
+	r->log = fopen("/dev/null", "w");
+	plan_for(&r->res, &r->plan, &r->nr_manual);
+}
+
+/* run_journal - create the journal (mode 0600) */
+static void run_journal(struct run *r)
+{
+	struct stat st;
+	assert_int_equal(journal_create(&r->j, tmpdir, NULL, &r->err), 0);
+	assert_int_equal(stat(r->j.path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
-	assert_int_equal(fix_apply(&target, 1, &plan, &j, log, &err), 0);
+	r->path = xstrdup(r->j.path);
+}
+
+/* run_reload - close the journal and read it back for an undo */
+static void run_reload(struct run *r)
+{
+	journal_close(&r->j);
+	assert_int_equal(journal_load(&r->j, r->path, true, &r->err), 0);
+}
+
+/* run_apply - journal and apply the plan; want_failed changes must fail */
+static void run_apply(struct run *r, int want_failed)
+{
+	run_journal(r);
+	assert_int_equal(fix_apply(&target, 1, &r->plan, &r->j, r->log, &r->err), want_failed);
+	run_reload(r);
+}
+
+static void run_end(struct run *r)
+{
+	journal_close(&r->j);
+	free(r->path);
+	free(r->err);
+	fclose(r->log);
+	fix_plan_release(&r->plan);
+	audit_result_release(&r->res);
+}
+
+static void test_apply_then_undo(void **state)
+{
+	(void)state;
+	struct run r;
+	run_begin(&r);
+	run_apply(&r, 0);
 	assert_string_equal(*slot("A"), "2");
 	assert_string_equal(*slot("B"), "\"y\"");
 	assert_string_equal(*slot("C"), "true");
-	char *path = xstrdup(j.path);
-	journal_close(&j);
-
-	assert_int_equal(journal_load(&back, path, true, &err), 0);
-	assert_int_equal(back.nr, 3);
-	for (size_t i = 0; i < back.nr; i++)
-		assert_int_equal(back.entries[i].status, JS_APPLIED);
-	assert_int_equal(fix_undo(&target, 1, &back, log, &err), 0);
+	assert_int_equal(r.j.nr, 3);
+	for (size_t i = 0; i < r.j.nr; i++)
+		assert_int_equal(r.j.entries[i].status, JS_APPLIED);
+	assert_int_equal(fix_undo(&target, 1, &r.j, r.log, &r.err), 0);
 	assert_string_equal(*slot("A"), "1");
 	assert_string_equal(*slot("B"), "\"x\"");
 	assert_string_equal(*slot("C"), "false");
 	assert_int_equal(reverts, 3);
-	journal_close(&back);
 	/* the undo is recorded: a second undo has nothing left to do */
-	assert_int_equal(journal_load(&back, path, true, &err), 0);
-	for (size_t i = 0; i < back.nr; i++)
-		assert_int_equal(back.entries[i].undo_status, JS_APPLIED);
-	assert_int_equal(fix_undo(&target, 1, &back, log, &err), 0);
+	run_reload(&r);
+	for (size_t i = 0; i < r.j.nr; i++)
+		assert_int_equal(r.j.entries[i].undo_status, JS_APPLIED);
+	assert_int_equal(fix_undo(&target, 1, &r.j, r.log, &r.err), 0);
 	assert_int_equal(reverts, 3);
-	journal_close(&back);
-	free(path);
-	fclose(log);
-	fix_plan_release(&plan);
-	audit_result_release(&res);
+	run_end(&r);
 }
 
 static void test_compare_and_swap(void **state)
 {
 	(void)state;
-	struct audit_result res;
-	struct fix_plan plan;
-	size_t nr_manual;
-	struct journal j;
-	char *err = NULL;
-	FILE *log = fopen("/dev/null", "w");
-
-	store_reset();
-	plan_for(&res, &plan, &nr_manual);
+	struct run r;
+	run_begin(&r);
 	store_set("B", "\"changed by someone\"");  /* between plan and apply */
-	assert_int_equal(journal_create(&j, tmpdir, NULL, &err), 0);
-	assert_int_equal(fix_apply(&target, 1, &plan, &j, log, &err), 0);
+	run_apply(&r, 0);
 	assert_string_equal(*slot("B"), "\"changed by someone\"");
 	assert_string_equal(*slot("A"), "2");
 	assert_int_equal(applies, 2);
-	char *path = xstrdup(j.path);
-	journal_close(&j);
-	assert_int_equal(journal_load(&j, path, true, &err), 0);
-	assert_int_equal(j.entries[1].status, JS_SKIPPED);
+	assert_int_equal(r.j.entries[1].status, JS_SKIPPED);
 	/* undo skips B too (it was never ours) */
-	assert_int_equal(fix_undo(&target, 1, &j, log, &err), 0);
+	assert_int_equal(fix_undo(&target, 1, &r.j, r.log, &r.err), 0);
 	assert_string_equal(*slot("B"), "\"changed by someone\"");
 	assert_string_equal(*slot("A"), "1");
-	journal_close(&j);
-	free(path);
-	fclose(log);
-	fix_plan_release(&plan);
-	audit_result_release(&res);
+	run_end(&r);
 }
 
 static void test_partial_failure(void **state)
 {
 	(void)state;
-	struct audit_result res;
-	struct fix_plan plan;
-	size_t nr_manual;
-	struct journal j;
-	char *err = NULL;
-	FILE *log = fopen("/dev/null", "w");
-
-	store_reset();
-	plan_for(&res, &plan, &nr_manual);
+	struct run r;
+	run_begin(&r);
 	fail_key = "B";
-	assert_int_equal(journal_create(&j, tmpdir, NULL, &err), 0);
-	assert_int_equal(fix_apply(&target, 1, &plan, &j, log, &err), 1);
-	char *path = xstrdup(j.path);
-	journal_close(&j);
-	assert_int_equal(journal_load(&j, path, true, &err), 0);
-	assert_int_equal(j.entries[0].status, JS_APPLIED);
-	assert_int_equal(j.entries[1].status, JS_FAILED);
-	assert_int_equal(j.entries[2].status, JS_APPLIED);
+	run_apply(&r, 1);
+	assert_int_equal(r.j.entries[0].status, JS_APPLIED);
+	assert_int_equal(r.j.entries[1].status, JS_FAILED);
+	assert_int_equal(r.j.entries[2].status, JS_APPLIED);
 	fail_key = NULL;
-	assert_int_equal(fix_undo(&target, 1, &j, log, &err), 0);
+	assert_int_equal(fix_undo(&target, 1, &r.j, r.log, &r.err), 0);
 	assert_string_equal(*slot("A"), "1");
 	assert_string_equal(*slot("C"), "false");
 	assert_int_equal(reverts, 2);
-	journal_close(&j);
-	free(path);
-	fclose(log);
-	fix_plan_release(&plan);
-	audit_result_release(&res);
+	run_end(&r);
 }
 
 /* an apply killed after change 1 took effect and while change 2 was journaled */
 static void test_interrupted_apply(void **state)
 {
 	(void)state;
-	struct audit_result res;
-	struct fix_plan plan;
-	size_t nr_manual;
-	struct journal j;
-	char *err = NULL;
-	FILE *log = fopen("/dev/null", "w");
-
-	store_reset();
-	plan_for(&res, &plan, &nr_manual);
-	assert_int_equal(journal_create(&j, tmpdir, NULL, &err), 0);
-	assert_int_equal(journal_intent(&j, 1, &plan.changes[0], &err), 0);
+	struct run r;
+	run_begin(&r);
+	run_journal(&r);
+	assert_int_equal(journal_intent(&r.j, 1, &r.plan.changes[0], &r.err), 0);
 	store_set("A", "2");                                  /* it took effect */
-	assert_int_equal(journal_result(&j, 1, JS_APPLIED, NULL, &err), 0);
-	assert_int_equal(journal_intent(&j, 2, &plan.changes[1], &err), 0); /* killed here */
-	char *path = xstrdup(j.path);
-	journal_close(&j);
-	assert_int_equal(journal_load(&j, path, true, &err), 0);
-	assert_int_equal(j.entries[1].status, JS_NONE);
-	assert_int_equal(fix_undo(&target, 1, &j, log, &err), 0);
+	assert_int_equal(journal_result(&r.j, 1, JS_APPLIED, NULL, &r.err), 0);
+	assert_int_equal(journal_intent(&r.j, 2, &r.plan.changes[1], &r.err), 0); /* killed here */
+	run_reload(&r);
+	assert_int_equal(r.j.entries[1].status, JS_NONE);
+	assert_int_equal(fix_undo(&target, 1, &r.j, r.log, &r.err), 0);
 	assert_string_equal(*slot("A"), "1");
 	assert_string_equal(*slot("B"), "\"x\"");
 	assert_int_equal(reverts, 1);
-	journal_close(&j);
-	free(path);
-	fclose(log);
-	fix_plan_release(&plan);
-	audit_result_release(&res);
+	run_end(&r);
 }
 
 static void test_corrupt_journals(void **state)
