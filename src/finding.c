@@ -109,13 +109,8 @@ void finding_list_gap(struct finding_list *l, const char *check, const char *ten
 	if (vasprintf(&reason, reason_fmt, ap) < 0)
 		BUG("vasprintf failed");
 	va_end(ap);
-	/* one entry per (check, tenant, reason) */
-	for (size_t i = 0; i < l->nr_gaps; i++)
-		if (!strcmp(l->gaps[i].check, check) && !strcmp(l->gaps[i].tenant, tenant) &&
-		    !strcmp(l->gaps[i].reason, reason)) {
-			free(reason);
-			return;
-		}
+	/* duplicates are dropped once, by finding_list_sort: a scan here per gap
+	 * would be quadratic when a large tenant is incomplete */
 	ALLOC_GROW(l->gaps, l->nr_gaps + 1, l->alloc_gaps);
 	l->gaps[l->nr_gaps].check = check;
 	l->gaps[l->nr_gaps].tenant = xstrdup(tenant);
@@ -138,10 +133,31 @@ static int cmp_finding(const void *va, const void *vb)
 	return strcmp(a->id, b->id);
 }
 
+static int cmp_gap(const void *va, const void *vb)
+{
+	const struct not_evaluated *a = va, *b = vb;
+	int r;
+	if ((r = strcmp(a->check, b->check)) || (r = strcmp(a->tenant, b->tenant)))
+		return r;
+	return strcmp(a->reason, b->reason);
+}
+
 void finding_list_sort(struct finding_list *l)
 {
+	size_t out = 0;
 	if (l->nr > 1)
 		qsort(l->items, l->nr, sizeof(*l->items), cmp_finding);
+	if (l->nr_gaps > 1)
+		qsort(l->gaps, l->nr_gaps, sizeof(*l->gaps), cmp_gap);
+	for (size_t i = 0; i < l->nr_gaps; i++) {
+		if (out && !cmp_gap(&l->gaps[out - 1], &l->gaps[i])) {
+			free(l->gaps[i].tenant);
+			free(l->gaps[i].reason);
+			continue;
+		}
+		l->gaps[out++] = l->gaps[i];
+	}
+	l->nr_gaps = out;
 }
 
 void finding_release(struct finding *f)

@@ -80,7 +80,8 @@ void finding_set_id(struct finding *f, const char *key);
 /* finding_list_gap - record that check could not be evaluated for tenant */
 void finding_list_gap(struct finding_list *l, const char *check, const char *tenant,
 		      const char *reason_fmt, ...) __attribute__((format(printf, 4, 5)));
-/* finding_list_sort - most severe first, then check id, tenant, subject, id */
+/* finding_list_sort - most severe first, then check id, tenant, subject, id;
+ * gaps sorted by check, tenant, reason, with duplicates dropped */
 void finding_list_sort(struct finding_list *l);
 /* finding_release - free what f owns (not f itself) */
 void finding_release(struct finding *f);

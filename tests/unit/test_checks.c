@@ -319,6 +319,24 @@ static void test_exit_codes(void **state)
 	snapshot_free(s);
 }
 
+/* gaps: recorded freely, each (check, tenant, reason) once after sorting */
+static void test_gap_dedupe(void **state)
+{
+	(void)state;
+	struct finding_list l = { 0 };
+	finding_list_gap(&l, "route.loop", "t2", "x could not be read");
+	finding_list_gap(&l, "route.loop", "t1", "x could not be read");
+	finding_list_gap(&l, "route.loop", "t2", "x could not be read");
+	finding_list_gap(&l, "route.ghost", "t1", "%s could not be read", "x");
+	finding_list_gap(&l, "route.ghost", "t1", "y could not be read");
+	finding_list_sort(&l);
+	assert_int_equal(l.nr_gaps, 4);
+	assert_string_equal(l.gaps[0].check, "route.ghost");
+	assert_string_equal(l.gaps[2].tenant, "t1");
+	assert_string_equal(l.gaps[3].tenant, "t2");
+	finding_list_release(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -326,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_every_check_covered),
 		cmocka_unit_test(test_stable_ids),
 		cmocka_unit_test(test_exit_codes),
+		cmocka_unit_test(test_gap_dedupe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
