@@ -7,9 +7,12 @@
 #   make bench        the benchmarks in bench/ (never part of make test)
 #   make install      PREFIX=/usr/local DESTDIR= (binary, man page)
 #
-# Sources are found per directory: src/ and src/*/ form the core, every
-# providers/*/ directory is a provider, tests/unit/test_*.c are unit test
-# programs, tests/mocks/*.c the mock server, tests/fuzz/fuzz_*.c fuzz targets.
+#   make check-layers  fail when a lower layer includes a higher one
+#
+# Sources are found per directory: src/<layer>/ (docs/architecture.md),
+# providers/<name>/ one provider each, providers/registry.c the list of them,
+# tests/unit/test_*.c unit test programs, tests/mocks/*.c the mock server,
+# tests/fuzz/fuzz_*.c fuzz targets.
 
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
@@ -39,14 +42,14 @@ endif
 
 WARN      := -Wall -Wextra -Wshadow -Wformat=2 -Wno-unused-parameter -Wmissing-prototypes -Wstrict-prototypes
 CFLAGS    ?= -O2 -g
-ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -Isrc -DALIASAUDIT_VERSION_STR='"$(VERSION)"' \
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -Isrc -I. -DALIASAUDIT_VERSION='"$(VERSION)"' \
              $(shell pkg-config --cflags $(PKGS))
 LIBS      := $(shell pkg-config --libs $(PKGS)) -lm -lpthread
 TEST_LIBS := $(shell pkg-config --libs cmocka)
 MOCK_LIBS := $(shell pkg-config --libs libmicrohttpd libcjson openssl) -lpthread
 
-CORE_SRCS     := $(filter-out src/main.c,$(sort $(wildcard src/*.c src/*/*.c)))
-PROVIDER_SRCS := $(sort $(wildcard providers/*/*.c))
+CORE_SRCS     := $(filter-out src/cli/main.c,$(sort $(wildcard src/*/*.c)))
+PROVIDER_SRCS := $(sort $(wildcard providers/*.c providers/*/*.c))
 LIB_SRCS      := $(CORE_SRCS) $(PROVIDER_SRCS)
 LIB_OBJS      := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 # ar keys archive members by base name: two sources called x.c in different
@@ -62,7 +65,7 @@ MOCK_OBJS     := $(MOCK_SRCS:%.c=$(BUILD)/%.o)
 MOCK_BIN      := $(if $(MOCK_SRCS),$(BUILD)/mockd)
 BIN           := $(BUILD)/aliasaudit
 
-.PHONY: all test unit e2e demo bench install uninstall clean fuzz help deps
+.PHONY: all test unit e2e demo bench install uninstall clean fuzz help deps check-layers
 all: $(BIN) $(MOCK_BIN)
 
 deps:
@@ -76,7 +79,7 @@ $(BUILD)/libaliasaudit.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BIN): $(BUILD)/src/main.o $(BUILD)/libaliasaudit.a
+$(BIN): $(BUILD)/src/cli/main.o $(BUILD)/libaliasaudit.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libaliasaudit.a
@@ -119,7 +122,10 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz
 
+check-layers:
+	@scripts/check-layers
+
 help:
-	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,16p' Makefile | sed 's/^# \{0,1\}//'
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -14,7 +14,7 @@
  */
 #include "gws.h"
 #include "gws_fix.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

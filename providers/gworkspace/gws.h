@@ -12,9 +12,9 @@
 #ifndef ALIASAUDIT_GWS_H
 #define ALIASAUDIT_GWS_H
 
-#include "http.h"
-#include "provider.h"
-#include "snapshot.h"
+#include "net/http.h"
+#include "core/provider.h"
+#include "core/snapshot.h"
 
 #include <cjson/cJSON.h>
 #include <stdbool.h>

@@ -14,8 +14,9 @@
  * that held them are wiped before they are freed.
  */
 #include "gws.h"
-#include "jwt.h"
-#include "util.h"
+#include "providers/common/jwt.h"
+#include "base/b64url.h"
+#include "base/util.h"
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -173,7 +174,7 @@ static char *b64_json(cJSON *o)
 	cJSON_Delete(o);
 	if (!s)
 		die("out of memory");
-	b = jwt_b64url((const unsigned char *)s, strlen(s));
+	b = b64url_encode((const unsigned char *)s, strlen(s));
 	free(s);
 	return b;
 }
@@ -209,7 +210,7 @@ char *gws_assertion(const struct gws_key *k, const char *sub, const char *scopes
 	sig = xmalloc(siglen);
 	if (EVP_DigestSign(md, sig, &siglen, (unsigned char *)input, strlen(input)) != 1)
 		goto fail;
-	sigb = jwt_b64url(sig, siglen);
+	sigb = b64url_encode(sig, siglen);
 	out = xstrfmt("%s.%s", input, sigb);
 	goto out;
 fail:

@@ -10,8 +10,8 @@
  * off (http_batching) each call is a GET of its own with its user's token.
  */
 #include "gws.h"
-#include "http_multipart.h"
-#include "util.h"
+#include "net/http_multipart.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -17,7 +17,7 @@
  * false, or 400 failedPrecondition) is recorded as has_mailbox false.
  */
 #include "gws.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -10,7 +10,7 @@
  * their manual steps; anything else unplannable returns 0 the same way.
  */
 #include "gws_fix.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -6,7 +6,7 @@
  * limits. Messages name the call and Google's reason, never a token.
  */
 #include "gws_fix.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -10,7 +10,7 @@
  * (a recreated filter gets a new id, so filters are found by id, else by content).
  */
 #include "gws_fix.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -6,7 +6,7 @@
  * nextPageToken paging for the Directory and Policy APIs.
  */
 #include "gws.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <ctype.h>
 #include <stdlib.h>

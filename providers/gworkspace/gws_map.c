@@ -5,7 +5,7 @@
  * Missing booleans mean false, as Google omits false values.
  */
 #include "gws.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

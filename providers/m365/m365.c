@@ -13,7 +13,7 @@
  * write_certificate_alg); without it the main app must hold the write roles.
  */
 #include "m365.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -10,10 +10,11 @@
 #ifndef ALIASAUDIT_M365_H
 #define ALIASAUDIT_M365_H
 
-#include "auth_entra.h"
-#include "http.h"
-#include "provider.h"
-#include "snapshot.h"
+#include "providers/m365/auth_entra.h"
+#include "net/http.h"
+#include "odata.h"
+#include "core/provider.h"
+#include "core/snapshot.h"
 
 #include <cjson/cJSON.h>
 #include <stdbool.h>

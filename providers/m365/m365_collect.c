@@ -13,7 +13,7 @@
  * a credential failure ends the collection (-1: exit 2).
  */
 #include "m365.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -220,7 +220,7 @@ static void add_err(struct snapshot *s, const char *object, const char *msg, con
 }
 
 /* mailbox_not_enabled - a Graph item answer that means "this user has no mailbox" */
-static bool mailbox_not_enabled(const struct http_batch_item *it)
+static bool mailbox_not_enabled(const struct graph_batch_item *it)
 {
 	const cJSON *e = cJSON_GetObjectItemCaseSensitive(it->body, "error");
 	const char *code = m365_json_str(e, "code");
@@ -233,7 +233,7 @@ static int read_mailboxes(struct m365_session *ms, struct m365_build *b, cJSON *
 			  char **err)
 {
 	size_t n = (size_t)cJSON_GetArraySize(users), nr = 0;
-	struct http_batch_item *items = xcalloc(2 * (n ? n : 1), sizeof(*items));
+	struct graph_batch_item *items = xcalloc(2 * (n ? n : 1), sizeof(*items));
 	size_t *owner = xcalloc(2 * (n ? n : 1), sizeof(*owner));
 	char *batch_url = xstrfmt("%s/v1.0/$batch", ms->graph_url);
 	int ret = 0;
@@ -261,9 +261,9 @@ static int read_mailboxes(struct m365_session *ms, struct m365_build *b, cJSON *
 	 * read, so a 100,000-mailbox tenant's bodies are never all in memory */
 	for (size_t off = 0; off < nr && !ret; off += M365_MAILBOX_CHUNK) {
 		size_t end = nr - off < M365_MAILBOX_CHUNK ? nr : off + M365_MAILBOX_CHUNK;
-		http_batch_run(ms->http, batch_url, &ms->graph.base, items + off, end - off);
+		graph_batch_run(ms->http, batch_url, &ms->graph.base, items + off, end - off);
 		for (size_t k = off; k < end; k++) {
-			struct http_batch_item *it = &items[k];
+			struct graph_batch_item *it = &items[k];
 			const char *addr = addr_of[owner[k]];
 			bool rules = k % 2 == 0;
 			char *obj = xstrfmt("%s of %s", rules ? "inbox rules" : "mailbox settings", addr);
@@ -276,7 +276,7 @@ static int read_mailboxes(struct m365_session *ms, struct m365_build *b, cJSON *
 			}
 			if (it->error || it->status < 200 || it->status > 299) {
 				if (!mailbox_not_enabled(it)) {
-					char *msg = http_batch_describe(it);
+					char *msg = graph_batch_describe(it);
 					add_err(b->s, obj, msg, rules ? "forwards" : "auto_replies", addr);
 					free(msg);
 				}
@@ -286,7 +286,7 @@ static int read_mailboxes(struct m365_session *ms, struct m365_build *b, cJSON *
 				cJSON *all = cJSON_Duplicate(value, 1);
 				if (next && cJSON_IsArray(all)) {
 					/* a long rule list: read the remaining pages */
-					struct http_pager p = { 0 };
+					struct odata_pager p = { 0 };
 					p.tmpl = graph_request(ms, "");
 					free(p.tmpl->url);
 					p.tmpl->url = xstrdup(next);
@@ -295,11 +295,11 @@ static int read_mailboxes(struct m365_session *ms, struct m365_build *b, cJSON *
 					} else {
 						p.each = keep_item;
 						p.ctx = all;
-						http_pager_run(ms->http, &p, 1);
+						odata_pager_run(ms->http, &p, 1);
 					}
 					if (p.error)
 						add_err(b->s, obj, p.error, "forwards", addr);
-					http_pager_release(&p);
+					odata_pager_release(&p);
 					http_request_free(p.tmpl);
 				}
 				if (m365_add_inbox_rules(b, addr, all, &merr) < 0) {
@@ -319,7 +319,7 @@ static int read_mailboxes(struct m365_session *ms, struct m365_build *b, cJSON *
 		}
 	}
 	for (size_t k = 0; k < nr; k++)
-		http_batch_item_release(&items[k]);
+		graph_batch_item_release(&items[k]);
 	free(items);
 	free(owner);
 	free(batch_url);
@@ -331,7 +331,7 @@ static int read_members(struct m365_session *ms, struct snapshot *s, cJSON *grou
 			char **err)
 {
 	size_t n = (size_t)cJSON_GetArraySize(groups), i = 0;
-	struct http_pager *p = xcalloc(n ? n : 1, sizeof(*p));
+	struct odata_pager *p = xcalloc(n ? n : 1, sizeof(*p));
 	const cJSON *g;
 	int ret = 0;
 	cJSON_ArrayForEach(g, groups) {
@@ -347,7 +347,7 @@ static int read_members(struct m365_session *ms, struct snapshot *s, cJSON *grou
 		p[i].ctx = members[i];
 		i++;
 	}
-	http_pager_run(ms->http, p, n);
+	odata_pager_run(ms->http, p, n);
 	for (i = 0; i < n; i++) {
 		if (p[i].auth_failed && !ret) {
 			*err = xstrdup(p[i].error);
@@ -361,7 +361,7 @@ static int read_members(struct m365_session *ms, struct snapshot *s, cJSON *grou
 			cJSON_Delete(members[i]);
 			members[i] = NULL;
 		}
-		http_pager_release(&p[i]);
+		odata_pager_release(&p[i]);
 		http_request_free(p[i].tmpl);
 	}
 	free(p);
@@ -369,7 +369,7 @@ static int read_members(struct m365_session *ms, struct snapshot *s, cJSON *grou
 }
 
 /* failed - record a round-1 failure of pager i */
-static void failed(struct snapshot *s, int i, const struct http_pager *p)
+static void failed(struct snapshot *s, int i, const struct odata_pager *p)
 {
 	static const char *const what[NR_P] = {
 		[P_USERS] = "users (Graph /users)", [P_DOMAINS] = "domains (Graph /domains)",
@@ -426,7 +426,7 @@ int m365_collect(struct provider_session *ps, struct snapshot **out, char **err)
 	struct m365_session *ms = (struct m365_session *)ps;
 	struct snapshot *s = snapshot_new(ps->tenant->name, "m365");
 	struct m365_build b = { .s = s };
-	struct http_pager p[NR_P];
+	struct odata_pager p[NR_P];
 	cJSON *data[NR_P];
 	cJSON **members = NULL;
 	const char **addr_of = NULL;
@@ -459,7 +459,7 @@ int m365_collect(struct provider_session *ps, struct snapshot **out, char **err)
 	p[P_USERS].tmpl = graph_request(ms, "/v1.0/users?$select=id,userPrincipalName,mail,displayName,"
 				       "proxyAddresses,accountEnabled,userType&$top=999");
 	p[P_DOMAINS].tmpl = graph_request(ms, "/v1.0/domains");
-	nfail = http_pager_run(ms->http, p, NR_P);
+	nfail = odata_pager_run(ms->http, p, NR_P);
 	for (int i = 0; i < NR_P; i++)
 		if (p[i].auth_failed) {
 			*err = xstrdup(p[i].error);
@@ -603,7 +603,7 @@ out:
 	m365_build_release(&b);
 	snapshot_free(s);
 	for (int i = 0; i < NR_P; i++) {
-		http_pager_release(&p[i]);
+		odata_pager_release(&p[i]);
 		http_request_free(p[i].tmpl);
 		cJSON_Delete(data[i]);
 	}

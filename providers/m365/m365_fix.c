@@ -12,8 +12,8 @@
  * "scoped-policy" (New-/Remove-HostedOutboundSpamFilterPolicy + Rule).
  */
 #include "m365.h"
-#include "check.h"
-#include "util.h"
+#include "checks/check.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -11,7 +11,7 @@
  * token or secret into a change, a message or the journal.
  */
 #include "m365.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

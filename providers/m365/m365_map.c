@@ -5,7 +5,7 @@
  * count as data.
  */
 #include "m365.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

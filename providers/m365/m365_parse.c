@@ -5,7 +5,7 @@
  * small cJSON accessors that never look at annotation keys ("...@odata.type").
  */
 #include "m365.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <ctype.h>
 #include <stdlib.h>

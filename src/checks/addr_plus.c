@@ -3,9 +3,9 @@
  * user+tag@ bounces. Raised to medium when the configuration itself routes
  * to +tag addresses that therefore go nowhere.
  */
-#include "checks.h"
-#include "addr.h"
-#include "util.h"
+#include "checks/checks.h"
+#include "base/addr.h"
+#include "base/util.h"
 
 static void run(struct audit_ctx *ctx)
 {

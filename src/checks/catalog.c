@@ -3,7 +3,7 @@
  * Add a check: define its check_def in its own file, declare it in
  * checks.h, list it here.
  */
-#include "checks.h"
+#include "checks/checks.h"
 
 #include <string.h>
 

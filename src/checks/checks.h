@@ -5,9 +5,9 @@
 #ifndef ALIASAUDIT_CHECKS_H
 #define ALIASAUDIT_CHECKS_H
 
-#include "audit.h"
-#include "check.h"
-#include "graph.h"
+#include "core/audit.h"
+#include "checks/check.h"
+#include "core/graph.h"
 
 /* the checks (catalog.c lists them) */
 extern const struct check_def check_route_loop, check_route_ghost, check_route_chain,

@@ -2,8 +2,8 @@
  * common.c - helpers shared by the checks: which snapshot sections a provider
  * must deliver, "not evaluated" gaps, and path hops for edges.
  */
-#include "checks.h"
-#include "util.h"
+#include "checks/checks.h"
+#include "base/util.h"
 
 #include <string.h>
 

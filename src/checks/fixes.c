@@ -5,7 +5,7 @@
  * §7); the reversible form is the default. Every fix also has exact manual
  * steps, so a finding is actionable without the tool.
  */
-#include "checks.h"
+#include "checks/checks.h"
 
 const char *const refs_none[] = { NULL };
 const char *const refs_m365_forwarding[] = {

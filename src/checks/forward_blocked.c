@@ -3,8 +3,8 @@
  * policy blocks (550 5.7.520 in Microsoft 365; in Google Workspace the
  * forward is silently inactive).
  */
-#include "checks.h"
-#include "util.h"
+#include "checks/checks.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 

@@ -3,8 +3,8 @@
  * organisation by forwarding, where SPF no longer passes for the original
  * sender and DMARC survives only through the sender's DKIM signature.
  */
-#include "checks.h"
-#include "util.h"
+#include "checks/checks.h"
+#include "base/util.h"
 
 #include <string.h>
 

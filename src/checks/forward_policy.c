@@ -13,9 +13,9 @@
  * Google Workspace (auto-forwarding and filters): the auto-forwarding policy
  * of the user's OU, inherited from the nearest parent; no policy = allowed.
  */
-#include "checks.h"
-#include "addr.h"
-#include "util.h"
+#include "checks/checks.h"
+#include "base/addr.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <string.h>

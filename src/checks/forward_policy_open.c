@@ -7,8 +7,8 @@
  * outside (CIS 6.2.1), and Google OUs with auto-forwarding on or unset
  * (GWS.GMAIL.11.1v1, CIS Google Workspace 3.1.3.5.2).
  */
-#include "checks.h"
-#include "util.h"
+#include "checks/checks.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -3,9 +3,9 @@
  * for explicit addresses (an unconditional domain redirect), and, as a
  * low-key risk note, catch-alls that accept mail for any unknown address.
  */
-#include "checks.h"
-#include "addr.h"
-#include "util.h"
+#include "checks/checks.h"
+#include "base/addr.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

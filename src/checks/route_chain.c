@@ -10,8 +10,8 @@
  * route.loop's, so nodes in cycles are skipped. A chain longer than
  * max_depth is reported and also marked not fully evaluated.
  */
-#include "checks.h"
-#include "util.h"
+#include "checks/checks.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -9,10 +9,10 @@
  * transport rule). Auto-replies inside the cycle are noted: they add their
  * own replies to the storm.
  */
-#include "checks.h"
-#include "addr.h"
-#include "strbuf.h"
-#include "util.h"
+#include "checks/checks.h"
+#include "base/addr.h"
+#include "base/strbuf.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

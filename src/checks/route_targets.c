@@ -6,9 +6,9 @@
  * A target whose lookup failed (the owning tenant's directory was not read
  * completely) is never a ghost: it is reported as not evaluated.
  */
-#include "checks.h"
-#include "addr.h"
-#include "util.h"
+#include "checks/checks.h"
+#include "base/addr.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

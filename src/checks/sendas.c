@@ -4,9 +4,9 @@
  * alias" on another account's address), sendas.missing (an alias with no
  * send-as identity) and sendas.unverified (pending verification).
  */
-#include "checks.h"
-#include "addr.h"
-#include "util.h"
+#include "checks/checks.h"
+#include "base/addr.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

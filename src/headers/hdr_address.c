@@ -3,7 +3,7 @@
  * for the headers command (see address.h).
  */
 #include "headers/address.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>

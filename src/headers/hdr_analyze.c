@@ -8,7 +8,7 @@
 #include "headers/address.h"
 #include "headers/diagnose.h"
 #include "headers/message.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -4,8 +4,8 @@
  * reading, and a liberal resinfo loop that notes what it skips.
  */
 #include "headers/authres.h"
-#include "strbuf.h"
-#include "util.h"
+#include "base/strbuf.h"
+#include "base/util.h"
 
 #include <ctype.h>
 #include <stdlib.h>

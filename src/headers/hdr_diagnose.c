@@ -4,7 +4,7 @@
  */
 #include "headers/diagnose.h"
 #include "headers/address.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <ctype.h>
 #include <stdarg.h>

@@ -3,8 +3,8 @@
  * caps and sanitising (see message.h).
  */
 #include "headers/message.h"
-#include "strbuf.h"
-#include "util.h"
+#include "base/strbuf.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -2,7 +2,7 @@
  * notes.c - the bounded notes list of the headers command (see notes.h).
  */
 #include "headers/notes.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <stdarg.h>
 #include <stdio.h>

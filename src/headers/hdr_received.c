@@ -3,8 +3,8 @@
  * DKIM-style tag lists (ARC-Seal) for the headers command (see received.h).
  */
 #include "headers/received.h"
-#include "strbuf.h"
-#include "util.h"
+#include "base/strbuf.h"
+#include "base/util.h"
 
 #include <ctype.h>
 #include <stdlib.h>

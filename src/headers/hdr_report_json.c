@@ -5,7 +5,7 @@
  */
 #include "headers/address.h"
 #include "headers/headers_report.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>

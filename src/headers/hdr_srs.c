@@ -3,7 +3,7 @@
  * hash and timestamp verification with OpenSSL (see srs.h).
  */
 #include "headers/srs.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <ctype.h>
 #include <openssl/evp.h>

@@ -9,7 +9,7 @@
 #define ALIASAUDIT_HEADERS_REPORT_H
 
 #include "headers/analyze.h"
-#include "strbuf.h"
+#include "base/strbuf.h"
 
 /* hdr_report_text - append the text report to out (uncapped buffer) */
 void hdr_report_text(const struct hdr_analysis *a, const char *source, struct strbuf *out);

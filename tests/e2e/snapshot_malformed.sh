@@ -27,7 +27,7 @@ printf '%s"recipients":[{"address":"a@b","kind":"user"},{"address":"b@b","kind":
 bad noaddr.json 'recipients\[3\].address: missing$'
 
 printf '%s"recipients":[{"address":"a@b","kind":"mailbox"}]}' "$HEAD" >"$T/kind.json"
-bad kind.json 'recipients\[0\].kind: unknown value "mailbox" (want user, shared, group, contact, resource)'
+bad kind.json 'recipients\[0\].kind: unknown value "mailbox" (want user, shared, group, contact, resource, mail-user)'
 
 printf '%s"recipients":[{"address":"a@b","kind":"user","enabled":"yes"}]}' "$HEAD" >"$T/type.json"
 bad type.json 'recipients\[0\].enabled: want true or false, got string'

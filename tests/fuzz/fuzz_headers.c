@@ -7,7 +7,7 @@
 #include "headers/authres.h"
 #include "headers/headers_report.h"
 #include "headers/srs.h"
-#include "strbuf.h"
+#include "base/strbuf.h"
 
 #include <stdint.h>
 #include <stdlib.h>

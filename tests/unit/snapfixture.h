@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "snapshot.h"
-#include "util.h"
+#include "core/snapshot.h"
+#include "base/util.h"
 
 /* mk_snap - parse a snapshot for provider with the single domain dom and the
  * extra top-level fields body (single-quoted JSON, no leading comma) */

@@ -5,8 +5,8 @@
  * and severity when given).
  */
 #include "snapfixture.h"
-#include "audit.h"
-#include "check.h"
+#include "core/audit.h"
+#include "checks/check.h"
 
 struct snap_spec {
 	const char *provider, *domain, *body;

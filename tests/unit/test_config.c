@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "config.h"
+#include "core/config.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "explain.h"
-#include "util.h"
+#include "checks/explain.h"
+#include "base/util.h"
 
 static const struct {
 	const char *input;

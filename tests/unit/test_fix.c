@@ -14,10 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "fix.h"
-#include "journal.h"
-#include "util.h"
+#include "checks/check.h"
+#include "core/fix.h"
+#include "core/journal.h"
+#include "base/util.h"
 
 /* ---- the fake tenant ---- */
 static struct { const char *key; char *value; } store[3];

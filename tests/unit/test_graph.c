@@ -4,7 +4,7 @@
  * owned, failed lookups, and the named limits.
  */
 #include "snapfixture.h"
-#include "graph.h"
+#include "core/graph.h"
 
 static const char *const base =
 	"'recipients':["

@@ -12,9 +12,9 @@
 #include <cmocka.h>
 
 #include "../../providers/gworkspace/gws_fix.h"
-#include "audit.h"
-#include "check.h"
-#include "util.h"
+#include "core/audit.h"
+#include "checks/check.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

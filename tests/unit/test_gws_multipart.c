@@ -9,8 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "http_multipart.h"
-#include "util.h"
+#include "net/http_multipart.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "../../providers/gworkspace/gws.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

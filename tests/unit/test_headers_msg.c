@@ -13,7 +13,7 @@
 #include "headers/analyze.h"
 #include "headers/message.h"
 #include "headers/received.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

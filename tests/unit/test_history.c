@@ -10,10 +10,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "history.h"
-#include "report.h"
-#include "report_util.h"
-#include "util.h"
+#include "store/history.h"
+#include "report/report.h"
+#include "report/report_util.h"
+#include "base/util.h"
 #include "test_report_fixture.h"
 
 #include <fcntl.h>

@@ -11,7 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "jwt.h"
+#include "providers/common/jwt.h"
+#include "base/b64url.h"
 
 #include <cjson/cJSON.h>
 #include <openssl/evp.h>
@@ -76,7 +77,7 @@ static cJSON *part(const char *jwt, int i)
 	cJSON *j;
 	for (int k = 0; k < i; k++)
 		p = strchr(p, '.') + 1;
-	assert_int_equal(jwt_b64url_decode(p, strcspn(p, "."), &buf, &len), 0);
+	assert_int_equal(b64url_decode(p, strcspn(p, "."), &buf, &len), 0);
 	j = cJSON_ParseWithLength((char *)buf, len);
 	free(buf);
 	assert_non_null(j);
@@ -89,7 +90,7 @@ static char *thumb(const EVP_MD *md)
 	unsigned char d[EVP_MAX_MD_SIZE];
 	unsigned int n;
 	X509_digest(cert, md, d, &n);
-	return jwt_b64url(d, n);
+	return b64url_encode(d, n);
 }
 
 /* check_alg - build an assertion with alg and verify everything about it */
@@ -131,7 +132,7 @@ static void check_alg(enum jwt_alg alg)
 	assert_string_not_equal(jwt, t2);
 
 	d2 = strrchr(jwt, '.');
-	assert_int_equal(jwt_b64url_decode(d2 + 1, strlen(d2 + 1), &sig, &sl), 0);
+	assert_int_equal(b64url_decode(d2 + 1, strlen(d2 + 1), &sig, &sl), 0);
 	assert_int_equal(EVP_DigestVerifyInit(m, &pc, EVP_sha256(), NULL, pub), 1);
 	if (alg == JWT_PS256) {
 		EVP_PKEY_CTX_set_rsa_padding(pc, RSA_PKCS1_PSS_PADDING);
@@ -181,18 +182,18 @@ static void test_b64url(void **state)
 	static const unsigned char odd[] = { 0xfb, 0xff, 0xfe };
 	unsigned char *back;
 	size_t n;
-	char *s = jwt_b64url(sha1, sizeof(sha1));
+	char *s = b64url_encode(sha1, sizeof(sha1));
 	assert_string_equal(s, "hOBcHZi846VCHSJbFAs26Go9VTQ");
-	assert_int_equal(jwt_b64url_decode(s, strlen(s), &back, &n), 0);
+	assert_int_equal(b64url_decode(s, strlen(s), &back, &n), 0);
 	assert_int_equal(n, sizeof(sha1));
 	assert_memory_equal(back, sha1, n);
 	free(back);
 	free(s);
-	s = jwt_b64url(odd, sizeof(odd));
+	s = b64url_encode(odd, sizeof(odd));
 	assert_string_equal(s, "-__-");
 	free(s);
-	assert_int_equal(jwt_b64url_decode("a+b/", 4, &back, &n), -1);
-	assert_int_equal(jwt_b64url_decode("abcde", 5, &back, &n), -1);
+	assert_int_equal(b64url_decode("a+b/", 4, &back, &n), -1);
+	assert_int_equal(b64url_decode("abcde", 5, &back, &n), -1);
 }
 
 /* test_load_errors - missing file, certificate without key, key of another certificate */

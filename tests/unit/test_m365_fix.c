@@ -13,10 +13,10 @@
 #include <cmocka.h>
 
 #include "../../providers/m365/m365.h"
-#include "audit.h"
-#include "check.h"
-#include "fix.h"
-#include "util.h"
+#include "core/audit.h"
+#include "checks/check.h"
+#include "core/fix.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -12,8 +12,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "mail.h"
-#include "util.h"
+#include "net/mail.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

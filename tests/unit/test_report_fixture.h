@@ -8,10 +8,10 @@
 #ifndef TEST_REPORT_FIXTURE_H
 #define TEST_REPORT_FIXTURE_H
 
-#include "audit.h"
-#include "check.h"
-#include "finding.h"
-#include "snapshot.h"
+#include "core/audit.h"
+#include "checks/check.h"
+#include "core/finding.h"
+#include "core/snapshot.h"
 
 #include <stdlib.h>
 #include <string.h>

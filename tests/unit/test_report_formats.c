@@ -11,10 +11,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "report.h"
-#include "report_util.h"
-#include "strbuf.h"
-#include "util.h"
+#include "report/report.h"
+#include "report/report_util.h"
+#include "base/strbuf.h"
+#include "base/util.h"
 #include "test_report_fixture.h"
 
 #include <stdio.h>

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "http.h"
+#include "net/http.h"
 
 #include <stdio.h>
 #include <time.h>

@@ -15,9 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "snapshot.h"
-#include "strbuf.h"
-#include "util.h"
+#include "core/snapshot.h"
+#include "base/strbuf.h"
+#include "base/util.h"
 
 #define HEAD "{'schema':'aliasaudit.snapshot/1','tenant':'t','provider':'m365','domains':[],"
 
@@ -130,7 +130,7 @@ static const struct {
 	{ HEAD "'recipients':[{'address':'a@b','kind':'user'},{'kind':'user'}]}", "c.json: recipients[1].address: missing" },
 	{ HEAD "'recipients':[{'address':'a@b'}]}", "recipients[0].kind: missing" },
 	{ HEAD "'recipients':[{'address':'a@b','kind':'user'},{'address':'c@b','kind':'user'},{'address':'d@b','kind':'user'},{'address':'e@b','kind':'mailbox'}]}",
-	  "c.json: recipients[3].kind: unknown value \"mailbox\" (want user, shared, group, contact, resource)" },
+	  "c.json: recipients[3].kind: unknown value \"mailbox\" (want user, shared, group, contact, resource, mail-user)" },
 	{ HEAD "'recipients':[{'address':'a@b','kind':'user','enabled':'true'}]}", "recipients[0].enabled: want true or false, got string" },
 	{ HEAD "'recipients':[{'address':'a@b','kind':'user','has_mailbox':1}]}", "recipients[0].has_mailbox: want true or false, got number" },
 	{ HEAD "'recipients':[{'address':5,'kind':'user'}]}", "recipients[0].address: want a string, got number" },
@@ -143,7 +143,7 @@ static const struct {
 	{ HEAD "'recipients':[{'address':'a@b','kind':'user\\u001b[31m'}]}", "unknown value \"user\\x1b[31m\"" },
 	/* domains */
 	{ "{'schema':'aliasaudit.snapshot/1','tenant':'t','provider':'p','domains':[{'type':'alias'}],'recipients':[]}", "c.json: domains[0].name: missing" },
-	{ "{'schema':'aliasaudit.snapshot/1','tenant':'t','provider':'p','domains':[{'name':'a.b','type':'hosted'}],'recipients':[]}", "domains[0].type: unknown value \"hosted\" (want authoritative, internal-relay, alias)" },
+	{ "{'schema':'aliasaudit.snapshot/1','tenant':'t','provider':'p','domains':[{'name':'a.b','type':'hosted'}],'recipients':[]}", "domains[0].type: unknown value \"hosted\" (want authoritative, internal-relay, alias, external-relay)" },
 	{ "{'schema':'aliasaudit.snapshot/1','tenant':'t','provider':'p','domains':[{'name':'a.b','primary':'yes'}],'recipients':[]}", "domains[0].primary: want true or false, got string" },
 	/* forwards */
 	{ HEAD "'recipients':[],'forwards':[{'to':['x@y'],'via':'mailbox'}]}", "forwards[0].from: missing" },

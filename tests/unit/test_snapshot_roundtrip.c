@@ -15,8 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "snapshot.h"
-#include "util.h"
+#include "core/snapshot.h"
+#include "base/util.h"
 
 /* q - a copy of s with ' replaced by " */
 static char *q(const char *s)

@@ -1,0 +1,589 @@
+/*
+ * explain.c - the bounce-code table and its lookup (see explain.h).
+ *
+ * Facts come from docs/api/m365.md §4-5 (Microsoft documentation: NDR
+ * reference, "outbound spam policies and external email forwarding", SRS),
+ * from the seed article's diagnostic checklist, and for 5.2.4 / 4.6.0 / 5.4.6
+ * from the OpenSMTPD and Postfix sources summarised in docs/style.md. An entry
+ * whose text is known only from public logs is marked unverified.
+ */
+#include "checks/explain.h"
+#include "base/strbuf.h"
+#include "base/util.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#define DEFENDER_OUTBOUND \
+	"Microsoft Defender portal > Email & collaboration > Policies & rules > Threat policies > " \
+	"Anti-spam > Anti-spam outbound policy (Default and custom): 'Automatic forwarding rules'"
+
+#define HEADERS_HINT \
+	"A copy that did arrive (or the sender's bounce) tells what happened on the way: " \
+	"'aliasaudit headers message.eml' reads Authentication-Results, ARC and Received and " \
+	"says whether SPF failed at the forwarding hop and whether SRS was applied."
+
+static const struct explain_entry entries[] = {
+	{
+		.basic = "550", .enhanced = "5.7.520",
+		.title = "Access denied: your organization does not allow external forwarding",
+		.text = "550 5.7.520 Access denied, Your organization does not allow external forwarding. "
+			"Please contact your administrator for further assistance. AS(7555)",
+		.origin = "Exchange Online, sent to the original sender of a message that a mailbox "
+			  "tried to forward outside the organization",
+		.source = "docs/api/m365.md §4-5 (Microsoft: outbound spam policies and external email "
+			  "forwarding); seed article, misconfiguration 2",
+		.verified = true,
+		.see_also = "Once forwarding is allowed, forwarded mail can still fail SPF/DMARC at the "
+			    "receiver: 'aliasaudit audit --check forward.external-auth', and "
+			    "'aliasaudit headers' on a message that arrived.",
+		.causes = {
+			{
+				.title = "The outbound spam policy blocks automatic forwarding",
+				.detail = "A mailbox forward (ForwardingSmtpAddress / ForwardingAddress) or an "
+					  "inbox rule that forwards or redirects sends mail to an outside address, "
+					  "and the outbound spam policy that applies to the mailbox has "
+					  "AutoForwardingMode Off, or Automatic, which Microsoft now treats as Off. "
+					  "Forwarding inside the organization is never affected.",
+				.look = DEFENDER_OUTBOUND ". PowerShell: Get-HostedOutboundSpamFilterPolicy | "
+					"Format-Table Name,IsDefault,AutoForwardingMode; Get-HostedOutboundSpamFilterRule "
+					"(which custom policy covers the sender: the lowest Priority wins, Default "
+					"covers everyone else); Get-Mailbox USER | Format-List ForwardingSmtpAddress,"
+					"ForwardingAddress,DeliverToMailboxAndForward; Get-InboxRule -Mailbox USER.",
+				.fix = "If this forward is wanted: a custom outbound policy with AutoForwardingMode "
+				       "On scoped to exactly the mailboxes that must forward "
+				       "(New-HostedOutboundSpamFilterPolicy -Name NAME -AutoForwardingMode On; "
+				       "New-HostedOutboundSpamFilterRule -Name NAME -HostedOutboundSpamFilterPolicy "
+				       "NAME -From USER). The article's tenant-wide switch (Default policy: 'On - "
+				       "Forwarding is enabled') works too, but opens forwarding for every mailbox "
+				       "(CIS M365 6.2.1 and CISA MS.EXO.1.1v2 want it off). If the forward is not "
+				       "wanted: clear the mailbox forwarding or disable the inbox rule "
+				       "('aliasaudit fix --check forward.blocked' plans either).",
+				.checks = { "forward.blocked" },
+			},
+			{
+				.title = "Another control blocks it although the policy allows it",
+				.detail = "When one setting allows external forwarding and another blocks it, the "
+					  "block wins: a remote domain with AutoForwardEnabled $false for the target's "
+					  "domain, or a mail flow (transport) rule, stops the forward even with the "
+					  "outbound policy On.",
+				.look = "Exchange admin center > Mail flow > Remote domains (Default '*' and the "
+					"target's domain): 'Allow automatic forwarding'; Get-RemoteDomain | "
+					"Format-Table Name,DomainName,AutoForwardEnabled; Get-TransportRule.",
+				.fix = "Allow automatic forwarding on a remote domain for exactly the target's "
+				       "domain (New-RemoteDomain -DomainName DOMAIN; Set-RemoteDomain DOMAIN "
+				       "-AutoForwardEnabled $true) and keep the Default '*' off.",
+				.checks = { "forward.blocked" },
+			},
+		},
+	},
+	{
+		.basic = "554", .enhanced = "5.4.14",
+		.title = "Hop count exceeded - possible mail loop",
+		.text = "554 5.4.14 Hop count exceeded - possible mail loop ATTR34 [SERVER.prod.protection.outlook.com]",
+		.origin = "Exchange Online (Exchange Server on premises says 5.4.6)",
+		.source = "docs/api/m365.md §5 (Microsoft: fix NDR error codes 5.4.6 through 5.4.20); "
+			  "seed article, checklist and misconfiguration 3",
+		.verified = true,
+		.causes = {
+			{
+				.title = "A forwarding loop",
+				.detail = "Addresses forward to each other: an alias or group delivers to a mailbox "
+					  "whose mailbox forwarding or inbox rule sends the mail back (info@ -> admin@, "
+					  "admin@ forwards everything to info@ 'for archiving'), possibly across two "
+					  "tenants. Each pass adds a Received header until the hop limit (about 20) "
+					  "stops it.",
+				.look = "On every mailbox in the path: Get-Mailbox USER | Format-List Forwarding*; "
+					"Get-InboxRule -Mailbox USER (forward/redirect actions); groups the mailbox is "
+					"a member of; Get-TransportRule (redirect actions). Outlook: File > Manage "
+					"Rules & Alerts. Gmail: Settings > Forwarding and POP/IMAP, and Filters.",
+				.fix = "Break the cycle at the edge nobody needs: disable the inbox rule "
+				       "(Disable-InboxRule, reversible) or clear the mailbox forwarding, and point "
+				       "aliases straight at the final mailbox. Keep alias expansion before "
+				       "user-level rules.",
+				.checks = { "route.loop" },
+			},
+			{
+				.title = "Automatic replies or forwards answering each other",
+				.detail = "An out-of-office reply or auto-forward inside the loop keeps it going (the "
+					  "article: 'Remove auto-replies or circular forwards').",
+				.look = "Automatic replies of the mailboxes in the path (Outlook: File > Automatic "
+					"Replies; Get-MailboxAutoReplyConfiguration USER).",
+				.fix = "Turn off the automatic reply or the forward inside the cycle.",
+				.checks = { "route.loop" },
+			},
+			{
+				.title = "Domain or connector routing that points back at itself",
+				.detail = "An accepted domain of the wrong type (Internal relay pointing to a server "
+					  "that sends it back), a hybrid connector or MX record that routes the domain "
+					  "back to Exchange Online.",
+				.look = "Exchange admin center > Mail flow > Accepted domains (Authoritative vs "
+					"Internal relay) and Connectors; the domain's MX record.",
+				.fix = "Make exactly one system authoritative for each domain and route the rest "
+				       "to it once.",
+			},
+		},
+	},
+	{
+		.basic = "554", .enhanced = "5.4.6",
+		.title = "Mail loop (routing loop or forwarding loop detected)",
+		.text = "554 5.4.6 Hop count exceeded - possible mail loop   (Postfix: \"5.4.6 mail "
+			"forwarding loop for ADDRESS\", \"5.4.6 recipient nesting limit exceeded\")",
+		.origin = "Exchange Server on premises; Postfix local(8); other MTAs",
+		.source = "docs/api/m365.md §5 (Microsoft: fix NDR error codes 5.4.6 through 5.4.20); "
+			  "Postfix local/recipient.c as summarised in docs/style.md",
+		.verified = true,
+		.causes = {
+			{
+				.title = "A forwarding loop",
+				.detail = "As 5.4.14: aliases, forwards, rules or groups send the mail around in a "
+					  "circle, across systems too (Postfix notices its own Delivered-To header "
+					  "coming back).",
+				.look = "Forwarding and rules of every address in the path; .forward files and "
+					"virtual alias maps on Unix MTAs.",
+				.fix = "Remove one edge of the cycle; point aliases straight at the final mailbox.",
+				.checks = { "route.loop" },
+				.match = "loop",
+			},
+			{
+				.title = "Aliases nested too deep",
+				.detail = "An alias expands into an alias into an alias... beyond the server's "
+					  "nesting limit (Postfix local(8): 100).",
+				.look = "The alias chain (aliasaudit prints it as the finding's path).",
+				.fix = "Flatten the chain: contact@ -> bob@ and info@ -> bob@ instead of "
+				       "contact@ -> info@ -> bob@.",
+				.checks = { "route.chain", "route.loop" },
+				.match = "nesting",
+			},
+		},
+	},
+	{
+		.basic = "550", .enhanced = "5.1.1",
+		.title = "Bad destination mailbox address (user unknown)",
+		.text = "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found   (variant: RESOLVER.ADR.ExRecipNotFound)",
+		.origin = "Exchange Online / Exchange Server; most MTAs use 5.1.1 for 'user unknown'",
+		.source = "docs/api/m365.md §5 (Microsoft NDR reference); seed article checklist "
+			  "('Ghost Target')",
+		.verified = true,
+		.causes = {
+			{
+				.title = "A ghost target: the alias or forward points at an address that does not exist",
+				.detail = "An alias, forward, inbox rule or group member points at a mailbox that "
+					  "was deleted, renamed or mistyped. Mail to the alias bounces, often for "
+					  "weeks before anyone notices.",
+				.look = "Get-Recipient ADDRESS (M365); Admin center > Users / Groups; Google Admin "
+					"console > Directory > Users. 'swaks --to ADDRESS --server MX' shows 250 OK "
+					"or 550 for one address.",
+				.fix = "Point the alias, forward or member at an existing recipient, or remove it.",
+				.checks = { "route.ghost" },
+			},
+			{
+				.title = "Plus addressing is off and someone wrote to user+tag@",
+				.detail = "With plus addressing disabled, bob+news@ is looked up as a literal "
+					  "address and does not exist.",
+				.look = "Get-OrganizationConfig | Format-List DisablePlusAddressInRecipients "
+					"($true = plus addressing off).",
+				.fix = "Set-OrganizationConfig -DisablePlusAddressInRecipients $false.",
+				.checks = { "addr.plus-disabled" },
+				.match = "+",
+			},
+			{
+				.title = "The target exists but has no mailbox",
+				.detail = "A user without a licence / mailbox, or a disabled account, as the target "
+					  "of an alias or forward.",
+				.look = "Admin center > Users > USER > Licenses and apps; Get-Mailbox USER.",
+				.fix = "Point at an active mailbox, or license / re-enable the target.",
+				.checks = { "route.disabled-target" },
+			},
+			{
+				.title = "A stale address in the sender's client",
+				.detail = "Outlook's autocomplete kept an old entry (moved mailbox, invalid "
+					  "legacyExchangeDN / IMCEAEX address).",
+				.look = "The recipient address in the NDR compared with the directory.",
+				.fix = "Remove the autocomplete entry and pick the recipient from the address book "
+				       "(or add the old legacyExchangeDN as an X500 address).",
+			},
+		},
+	},
+	{
+		.basic = "550", .enhanced = "5.1.10",
+		.title = "Recipient not found by SMTP address lookup",
+		.text = "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup",
+		.origin = "Exchange Online",
+		.source = "docs/api/m365.md §5 (Microsoft NDR reference; text from public bounces)",
+		.verified = true,
+		.causes = {
+			{
+				.title = "No recipient has this address",
+				.detail = "The address (often an alias that was removed, or the target of a forward "
+					  "or group member) is not a proxy address of any recipient in the tenant.",
+				.look = "Get-Recipient -Filter \"EmailAddresses -eq 'smtp:ADDRESS'\"; "
+					"Admin center > Users > USER > Manage email aliases.",
+				.fix = "Add the address back as an alias of the right mailbox, or point whatever "
+				       "sends to it at an existing address.",
+				.checks = { "route.ghost" },
+			},
+			{
+				.title = "A +tag address with plus addressing off",
+				.detail = "user+tag@ is looked up literally when plus addressing is disabled.",
+				.look = "Get-OrganizationConfig | Format-List DisablePlusAddressInRecipients.",
+				.fix = "Set-OrganizationConfig -DisablePlusAddressInRecipients $false.",
+				.checks = { "addr.plus-disabled" },
+				.match = "+",
+			},
+		},
+	},
+	{
+		.basic = "550", .enhanced = "5.4.1",
+		.title = "Recipient address rejected: access denied / relay access denied",
+		.text = "550 5.4.1 Recipient address rejected: Access denied. AS(201806281) [SERVER]   "
+			"(or: 550 5.4.1 Relay Access Denied)",
+		.origin = "Exchange Online Protection, at the edge, before the message is accepted",
+		.source = "docs/api/m365.md §5 (Microsoft NDR reference; widely logged text)",
+		.verified = true,
+		.causes = {
+			{
+				.title = "Directory-Based Edge Blocking: the recipient does not exist in the tenant",
+				.detail = "The domain is an Authoritative accepted domain, so Exchange Online rejects "
+					  "every address it has no recipient for, at the edge. Typical after an alias "
+					  "was removed or never created in Microsoft 365, or when some addresses still "
+					  "live on another system.",
+				.look = "Get-Recipient ADDRESS; Exchange admin center > Mail flow > Accepted domains "
+					"(Authoritative turns DBEB on; Internal relay passes unknown addresses on).",
+				.fix = "Create the missing alias, mail user or mail contact; if the domain's "
+				       "mailboxes partly live elsewhere, make the domain Internal relay with a "
+				       "connector to that system.",
+				.checks = { "route.ghost" },
+				.match = "AS(201806281)",
+			},
+			{
+				.title = "Relay Access Denied: the server does not accept mail for the domain",
+				.detail = "The recipient's domain is not an accepted domain of the receiving tenant "
+					  "or server (domain removed or never added), or the MX record points at the "
+					  "wrong tenant or server.",
+				.look = "The domain's MX record (dig MX DOMAIN); Exchange admin center > Mail flow > "
+					"Accepted domains; Get-AcceptedDomain.",
+				.fix = "Add and verify the domain as an accepted domain where its mailboxes are, and "
+				       "point MX there. (aliasaudit treats domains missing from the snapshot as "
+				       "external, so forwards to them show up as external forwards.)",
+				.match = "Relay Access Denied",
+			},
+		},
+	},
+	{
+		.basic = "550", .enhanced = "5.7.1",
+		.title = "Delivery not authorized / unable to relay",
+		.text = "550 5.7.1 Delivery not authorized   (also: \"Unable to relay\", \"Client was not "
+			"authenticated\", or a receiver's policy text)",
+		.origin = "Exchange Online / Exchange Server; many receivers use 5.7.1 for policy rejections",
+		.source = "docs/api/m365.md §5 (Microsoft NDR reference); seed article, core mechanics "
+			  "(SPF/DMARC and forwarding)",
+		.verified = true,
+		.see_also = HEADERS_HINT,
+		.causes = {
+			{
+				.title = "The recipient accepts mail only from certain senders",
+				.detail = "A group or mailbox restricted to listed or internal senders "
+					  "(RequireSenderAuthenticationEnabled) rejects mail that arrives from outside "
+					  "- including mail forwarded in from another system.",
+				.look = "Get-DistributionGroup GROUP | Format-List AcceptMessagesOnlyFrom*,"
+					"RequireSenderAuthenticationEnabled; Exchange admin center > Recipients > "
+					"Groups > GROUP > Settings > Delivery management.",
+				.fix = "Allow the sender (or the forwarding address), or allow external senders "
+				       "for that group.",
+				.match = "not authorized",
+			},
+			{
+				.title = "A mail flow rule rejects the message",
+				.detail = "A transport rule with 'Reject the message with the explanation' or a "
+					  "custom enhanced status code.",
+				.look = "Get-TransportRule | Format-List Name,State,RejectMessageReasonText,"
+					"RejectMessageEnhancedStatusCode; Exchange admin center > Mail flow > Rules.",
+				.fix = "Change the rule's conditions or exceptions.",
+			},
+			{
+				.title = "Relay through the server without authentication or a connector",
+				.detail = "An application, device or on-premises server sends to outside addresses "
+					  "through Exchange Online without authenticating or without a matching "
+					  "inbound connector ('Unable to relay', 'Client was not authenticated').",
+				.look = "Exchange admin center > Mail flow > Connectors; the sending device's SMTP "
+					"settings (smtp.office365.com:587 with authentication).",
+				.fix = "Authenticate the submission or add a connector for the sending server's "
+				       "IP address or certificate.",
+				.match = "relay",
+			},
+			{
+				.title = "The receiver rejected a forwarded message for SPF/DMARC",
+				.detail = "After an external forward the receiving server sees your server's IP "
+					  "with the original sender's envelope: SPF fails unless the forwarder "
+					  "rewrites the sender (SRS), and DMARC fails when the sender's domain "
+					  "publishes p=reject and DKIM does not survive.",
+				.look = "The rejected or quarantined copy's Authentication-Results "
+					"(spf=fail, dmarc=fail, smtp.mailfrom not rewritten to SRS0=...).",
+				.fix = "Stop forwarding business mail outside (deliver to a mailbox in the domain), "
+				       "or make sure the forwarder applies SRS and senders sign with aligned DKIM.",
+				.checks = { "forward.external-auth" },
+				.match = "DMARC",
+			},
+		},
+	},
+	{
+		.basic = "550", .enhanced = "5.7.60",
+		.title = "Client does not have permissions to send as this sender",
+		.text = "550 5.7.60 SMTP; Client does not have permissions to send as this sender",
+		.origin = "Exchange Online, on submission (SMTP AUTH or client) with a From address the "
+			  "account may not use",
+		.source = "docs/api/m365.md §5: seen in a public SMTP log only, not in Microsoft's NDR "
+			  "table (unverified)",
+		.verified = false,
+		.causes = {
+			{
+				.title = "Sending as an alias or shared address without a send-as identity",
+				.detail = "The user sends from sales@ (a shared mailbox or another account's "
+					  "address) without a Send As grant, or from an address that has no send-as "
+					  "identity at all.",
+				.look = "Get-RecipientPermission ADDRESS -AccessRights SendAs; Exchange admin "
+					"center > Recipients > Mailboxes > MAILBOX > Delegation > Send as. Gmail: "
+					"Settings > Accounts > Send mail as.",
+				.fix = "Add-RecipientPermission ADDRESS -AccessRights SendAs -Trustee USER; in "
+				       "Gmail add the address under 'Send mail as'.",
+				.checks = { "sendas.missing" },
+			},
+			{
+				.title = "Sending from one's own alias while SendFromAliasEnabled is off",
+				.detail = "Without SendFromAliasEnabled, Exchange rewrites a mailbox's secondary "
+					  "addresses to the primary (replies show bob@, or 'on behalf of').",
+				.look = "Get-OrganizationConfig | Format-List SendFromAliasEnabled.",
+				.fix = "Set-OrganizationConfig -SendFromAliasEnabled $true (reaches Outlook "
+				       "clients within days).",
+				.checks = { "sendas.alias-disabled" },
+			},
+			{
+				.title = "A Gmail send-as identity that is still pending verification",
+				.detail = "The identity was added but the verification mail was never confirmed.",
+				.look = "Gmail: Settings > Accounts > Send mail as (shows 'unverified'); Gmail API "
+					"users.settings.sendAs verificationStatus.",
+				.fix = "Confirm the verification mail, or delete and re-add the identity.",
+				.checks = { "sendas.unverified" },
+			},
+		},
+	},
+	{
+		.basic = "524", .enhanced = "5.2.4",
+		.title = "Mailing list expansion problem",
+		.text = "524 5.2.4 Mailing list expansion problem",
+		.origin = "OpenSMTPD (alias expansion deeper than 10 levels); other MTAs for group "
+			  "expansion failures",
+		.source = "OpenSMTPD lka_session.c as summarised in docs/style.md",
+		.verified = true,
+		.causes = {
+			{
+				.title = "Aliases nested too deep, or expanding in a circle",
+				.detail = "An alias expands into aliases that expand again beyond the server's "
+					  "depth limit; a cycle reaches it quickly.",
+				.look = "The alias table / groups along the path.",
+				.fix = "Flatten the chain to one hop; remove the cycle.",
+				.checks = { "route.chain", "route.loop" },
+			},
+		},
+	},
+	{
+		.basic = NULL, .enhanced = "4.6.0",
+		.title = "Alias expansion error (temporary: the message is deferred)",
+		.text = "4.6.0 Alias expansion error",
+		.origin = "Postfix cleanup(8): a virtual alias expansion hit a limit or a lookup failed",
+		.source = "Postfix cleanup_map1n.c as summarised in docs/style.md",
+		.verified = true,
+		.causes = {
+			{
+				.title = "An alias expansion limit was hit",
+				.detail = "virtual_alias_recursion_limit, virtual_alias_expansion_limit or "
+					  "virtual_alias_address_length_limit (1000 each by default): deep chains, "
+					  "huge fan-out or a loop. Postfix defers and retries instead of delivering a "
+					  "partial expansion.",
+				.look = "The mail log line before the deferral (warning: ... recursion limit ...); "
+					"postmap -q ADDRESS on the virtual alias maps.",
+				.fix = "Flatten the chain, split huge lists, remove loops.",
+				.checks = { "route.chain", "route.loop" },
+			},
+			{
+				.title = "The alias lookup itself failed",
+				.detail = "The map (LDAP, SQL, file) could not be read; Postfix keeps the mail and "
+					  "retries rather than treat the address as unknown.",
+				.look = "The map's server and the mail log.",
+				.fix = "Repair the lookup table's backend; the deferred mail is delivered on retry.",
+			},
+		},
+	},
+	{
+		.basic = "250", .enhanced = "2.0.0",
+		.title = "Accepted (250 OK), then vanished or landed in Spam",
+		.text = "250 2.0.0 OK   (no bounce: the message was accepted and then filtered, "
+			"quarantined or delivered where nobody looks)",
+		.origin = "The receiving server after a forward; your own routing",
+		.source = "seed article: checklist ('Mail vanishes (Silent Drop)'), misconfiguration 1, "
+			  "'Isolate and Correct' step 1",
+		.verified = true,
+		.see_also = HEADERS_HINT,
+		.causes = {
+			{
+				.title = "Forwarding broke SPF/DMARC and the receiver filtered it",
+				.detail = "An external forward arrives from your server's IP with the original "
+					  "sender's envelope: SPF fails without SRS, DMARC fails for senders with "
+					  "p=quarantine/reject, and the receiver files it as spam or drops it.",
+				.look = "The destination's Spam folder; the message source: Authentication-Results "
+					"with spf=fail/softfail and smtp.mailfrom not rewritten (no SRS0=...).",
+				.fix = "Deliver to a mailbox in your domain instead of forwarding out; if it must "
+				       "leave, the forwarder must apply SRS and senders need aligned DKIM.",
+				.checks = { "forward.external-auth" },
+			},
+			{
+				.title = "A Google forward that the OU policy silently disabled",
+				.detail = "With automatic forwarding turned off for the user's organizational unit, "
+					  "Gmail stops forwarding without any bounce.",
+				.look = "Google Admin console > Apps > Google Workspace > Gmail > End User Access > "
+					"Automatic forwarding (per OU).",
+				.fix = "Allow forwarding for that OU only, or stop relying on the forward.",
+				.checks = { "forward.blocked" },
+			},
+			{
+				.title = "Delivered to a mailbox nobody reads",
+				.detail = "The alias points at a disabled account or an unlicensed user, or a "
+					  "catch-all takes mail meant for an explicit alias.",
+				.look = "The alias target's account state; transport rules that redirect all mail "
+					"for a domain; Gmail default routing.",
+				.fix = "Point the alias at an active, read mailbox; limit the catch-all to unknown "
+				       "addresses.",
+				.checks = { "route.disabled-target", "route.catchall-shadow" },
+			},
+		},
+	},
+};
+
+const struct explain_entry *explain_entries(size_t *n)
+{
+	*n = ARRAY_SIZE(entries);
+	return entries;
+}
+
+const char *explain_code(const struct explain_entry *e, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s%s%s", e->basic ? e->basic : "", e->basic ? " " : "", e->enhanced);
+	return buf;
+}
+
+/* is_status_start - a plausible start of an enhanced code at s[i] */
+static bool is_status_start(const char *s, size_t i)
+{
+	if (s[i] != '2' && s[i] != '4' && s[i] != '5')
+		return false;
+	/* not inside a longer number, version or IP address */
+	return !(i > 0 && (isdigit((unsigned char)s[i - 1]) || s[i - 1] == '.'));
+}
+
+bool explain_find_status(const char *text, char enhanced[16], char basic[4])
+{
+	enhanced[0] = basic[0] = '\0';
+	for (size_t i = 0; text[i]; i++) {
+		if (!is_status_start(text, i) || text[i + 1] != '.')
+			continue;
+		size_t j = i + 2, a = 0, b = 0;
+		while (isdigit((unsigned char)text[j]) && a < 4)
+			j++, a++;
+		if (!a || a > 3 || text[j] != '.')
+			continue;
+		j++;
+		while (isdigit((unsigned char)text[j]) && b < 4)
+			j++, b++;
+		if (!b || b > 3 || isdigit((unsigned char)text[j]) ||
+		    (text[j] == '.' && isdigit((unsigned char)text[j + 1])))
+			continue;
+		snprintf(enhanced, 16, "%.*s", (int)(j - i), text + i);
+		/* a basic code right before: "550 5.1.1", "550-5.1.1", "#550 5.1.1" */
+		size_t k = i;
+		while (k > 0 && (text[k - 1] == ' ' || text[k - 1] == '-' || text[k - 1] == '#'))
+			k--;
+		if (k >= 3 && k < i && isdigit((unsigned char)text[k - 1]) &&
+		    isdigit((unsigned char)text[k - 2]) && strchr("245", text[k - 3]) &&
+		    (k == 3 || !isalnum((unsigned char)text[k - 4])))
+			snprintf(basic, 4, "%.3s", text + k - 3);
+		return true;
+	}
+	/* no enhanced code: a lone basic code ("550", "250 OK") */
+	for (size_t i = 0; text[i]; i++) {
+		if (!strchr("245", text[i]) || (i > 0 && isalnum((unsigned char)text[i - 1])))
+			continue;
+		if (isdigit((unsigned char)text[i + 1]) && isdigit((unsigned char)text[i + 2]) &&
+		    !isalnum((unsigned char)text[i + 3]) && text[i + 3] != '.') {
+			snprintf(basic, 4, "%.3s", text + i);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* find_enhanced - the entry for an enhanced code */
+static const struct explain_entry *find_enhanced(const char *enhanced)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(entries); i++)
+		if (!strcmp(entries[i].enhanced, enhanced))
+			return &entries[i];
+	return NULL;
+}
+
+enum explain_result explain_lookup(const char *input, const struct explain_entry **out,
+				   char code[24])
+{
+	char enhanced[16], basic[4];
+	const char *p = input;
+	bool any = false;
+
+	*out = NULL;
+	code[0] = '\0';
+	/* the first known enhanced code wins ("... 5.1.1 ... 5.4.1"); remember the first one seen */
+	while (explain_find_status(p, enhanced, basic)) {
+		if (!enhanced[0])
+			break;
+		if (!any)
+			snprintf(code, 24, "%s%s%s", basic, basic[0] ? " " : "", enhanced);
+		any = true;
+		if ((*out = find_enhanced(enhanced)))
+			return EXPLAIN_FOUND;
+		p = strstr(p, enhanced) + strlen(enhanced);
+	}
+	if (any)
+		return EXPLAIN_UNKNOWN;
+	if (!basic[0])
+		return EXPLAIN_NO_CODE;
+	snprintf(code, 24, "%s", basic);
+	const struct explain_entry *only = NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(entries); i++)
+		if (entries[i].basic && !strcmp(entries[i].basic, basic)) {
+			only = &entries[i];
+			n++;
+		}
+	if (n == 1) {
+		*out = only;
+		return EXPLAIN_FOUND;
+	}
+	return n ? EXPLAIN_AMBIGUOUS : EXPLAIN_UNKNOWN;
+}
+
+bool explain_cause_matches(const struct explain_cause *c, const char *input)
+{
+	return c->match && strcasestr(input, c->match) != NULL;
+}
+
+char *explain_known_list(const char *basic)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char buf[24];
+	for (size_t i = 0; i < ARRAY_SIZE(entries); i++) {
+		if (basic && (!entries[i].basic || strcmp(entries[i].basic, basic)))
+			continue;
+		strbuf_putf(&sb, "%s%s", sb.len ? ", " : "", explain_code(&entries[i], buf, sizeof(buf)));
+	}
+	return strbuf_detach(&sb, NULL);
+}

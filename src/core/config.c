@@ -1,0 +1,354 @@
+/*
+ * config.c - the INI configuration (product.md §3) read with inih, and the
+ * one-tenant configuration built from the environment (see config.h).
+ *
+ * inih's handler is not told line numbers in the Debian build
+ * (INI_HANDLER_LINENO is 0), so the file is fed through ini_parse_stream
+ * with a reader that counts lines; every message names file:line and key.
+ */
+#include "core/config.h"
+#include "base/util.h"
+
+#include <ini.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* keys whose values are checked when read */
+#define CONFIG_MAX_CONCURRENCY 256
+
+struct parse_ctx {
+	struct config *cfg;
+	FILE *f;
+	int line;          /* the line the reader handed out last */
+	int section_line;  /* the line of the last [section] header */
+	char *err;         /* the first error */
+};
+
+/* reader - fgets that counts lines and remembers where sections start */
+static char *reader(char *str, int num, void *stream)
+{
+	struct parse_ctx *pc = stream;
+	char *s = fgets(str, num, pc->f);
+	const char *p;
+	if (!s)
+		return NULL;
+	pc->line++;
+	for (p = s; *p == ' ' || *p == '\t'; p++)
+		;
+	if (*p == '[')
+		pc->section_line = pc->line;
+	return s;
+}
+
+/* add_kv - append key=value (at line) to an array */
+static void add_kv(struct config_kv **kv, size_t *nr, size_t *alloc, const char *key,
+		   const char *value, int line)
+{
+	ALLOC_GROW(*kv, *nr + 1, *alloc);
+	(*kv)[*nr].key = xstrdup(key);
+	(*kv)[*nr].value = xstrdup(value);
+	(*kv)[*nr].line = line;
+	(*nr)++;
+}
+
+/* find_kv - the entry for key, or NULL */
+static const struct config_kv *find_kv(const struct config_kv *kv, size_t nr, const char *key)
+{
+	for (size_t i = 0; i < nr; i++)
+		if (!strcmp(kv[i].key, key))
+			return &kv[i];
+	return NULL;
+}
+
+/* check_value - validate the keys whose values have a fixed form; NULL or a message */
+static char *check_value(const char *key, const char *value)
+{
+	if (!strcmp(key, "concurrency")) {
+		char *end;
+		long n;
+		errno = 0;
+		n = strtol(value, &end, 10);
+		if (errno || end == value || *end || n < 1 || n > CONFIG_MAX_CONCURRENCY)
+			return xstrfmt("'%s' is not a number from 1 to %d", value, CONFIG_MAX_CONCURRENCY);
+	} else if (!strcmp(key, "certificate_alg")) {
+		if (strcasecmp(value, "ps256") && strcasecmp(value, "rs256"))
+			return xstrfmt("'%s' is not PS256 or RS256", value);
+	} else if (!strcmp(key, "smtp_url")) {
+		/* SMTP relays: smtp:// must upgrade with STARTTLS (mail.c enforces it), smtps:// is TLS */
+		if (!starts_with(value, "smtp://") && !starts_with(value, "smtps://"))
+			return xstrfmt("'%s' is not an smtp:// or smtps:// URL", value);
+		if (strchr(value + 7, '@'))
+			return xstrdup("credentials never sit in the URL: set ALIASAUDIT_SMTP_USER and "
+				       "ALIASAUDIT_SMTP_PASSWORD");
+	} else if (ends_with(key, "_url")) {
+		if (!starts_with(value, "https://"))
+			return xstrfmt("'%s' is not an https:// URL", value);
+	} else if (!strcmp(key, "client_secret")) {
+		return xstrdup("secrets never sit in the file: name an environment variable with client_secret_env");
+	}
+	if (!*value)
+		return xstrdup("empty value");
+	return NULL;
+}
+
+/* handler - inih's callback for each key */
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse_ctx *pc = user;
+	struct config *cfg = pc->cfg;
+	char *why;
+
+	if (!strcmp(section, "defaults")) {
+		if (find_kv(cfg->defaults, cfg->nr_defaults, name)) {
+			pc->err = xstrfmt("%s:%d: %s: duplicate key", cfg->path, pc->line, name);
+			return 0;
+		}
+		if ((why = check_value(name, value))) {
+			pc->err = xstrfmt("%s:%d: %s: %s", cfg->path, pc->line, name, why);
+			free(why);
+			return 0;
+		}
+		add_kv(&cfg->defaults, &cfg->nr_defaults, &cfg->alloc_defaults, name, value, pc->line);
+		return 1;
+	}
+	if (!strcmp(section, "tenant")) {
+		pc->err = xstrfmt("%s:%d: [tenant] needs a name: [tenant NAME]", cfg->path, pc->section_line);
+		return 0;
+	}
+	if (starts_with(section, "tenant ") || starts_with(section, "tenant\t")) {
+		const char *tn = section + 7;
+		struct tenant_config *t;
+		while (*tn == ' ' || *tn == '\t')
+			tn++;
+		if (!*tn) {
+			pc->err = xstrfmt("%s:%d: [tenant] needs a name: [tenant NAME]", cfg->path, pc->section_line);
+			return 0;
+		}
+		t = config_tenant(cfg, tn);
+		if (t && t->line != pc->section_line) {
+			pc->err = xstrfmt("%s:%d: tenant '%s' is already defined at line %d",
+					  cfg->path, pc->section_line, tn, t->line);
+			return 0;
+		}
+		if (!t) {
+			ALLOC_GROW(cfg->tenants, cfg->nr_tenants + 1, cfg->alloc_tenants);
+			t = &cfg->tenants[cfg->nr_tenants++];
+			memset(t, 0, sizeof(*t));
+			t->name = xstrdup(tn);
+			t->source = cfg->path;
+			t->line = pc->section_line;
+		}
+		if (find_kv(t->kv, t->nr_kv, name)) {
+			pc->err = xstrfmt("%s:%d: %s: duplicate key in tenant '%s'", cfg->path, pc->line, name, tn);
+			return 0;
+		}
+		if ((why = check_value(name, value))) {
+			pc->err = xstrfmt("%s:%d: %s: %s", cfg->path, pc->line, name, why);
+			free(why);
+			return 0;
+		}
+		if (!strcmp(name, "provider"))
+			t->provider = xstrdup(value);
+		add_kv(&t->kv, &t->nr_kv, &t->alloc_kv, name, value, pc->line);
+		return 1;
+	}
+	pc->err = xstrfmt("%s:%d: unknown section [%s] (want [defaults] or [tenant NAME])",
+			  cfg->path, pc->section_line, section);
+	return 0;
+}
+
+/* config_parse - config_load without the cleanup on failure */
+static int config_parse(const char *path, struct config *cfg, char **err)
+{
+	struct parse_ctx pc = { .cfg = cfg };
+	int rc;
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->path = xstrdup(path);
+	pc.f = fopen(path, "r");
+	if (!pc.f) {
+		*err = xstrfmt("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = ini_parse_stream(reader, &pc, handler, &pc);
+	fclose(pc.f);
+	if (pc.err) {
+		*err = pc.err;
+		return -1;
+	}
+	if (rc < 0) {
+		*err = xstrfmt("%s: cannot read the file", path);
+		return -1;
+	}
+	if (rc > 0) {
+		*err = xstrfmt("%s:%d: syntax error (want key = value or [section])", path, rc);
+		return -1;
+	}
+	for (size_t i = 0; i < cfg->nr_tenants; i++) {
+		if (!cfg->tenants[i].provider) {
+			*err = xstrfmt("%s:%d: tenant '%s': missing key 'provider' (m365 or gworkspace)",
+				       path, cfg->tenants[i].line, cfg->tenants[i].name);
+			return -1;
+		}
+	}
+	/* a config without tenants is valid: it can carry the defaults of
+	 * snapshot audits (history, smtp_url); collect_tenants says when a
+	 * tenant is needed and missing */
+	return 0;
+}
+
+/* config_load - see config.h; on failure nothing stays allocated */
+int config_load(const char *path, struct config *cfg, char **err)
+{
+	int rc = config_parse(path, cfg, err);
+	if (rc)
+		config_release(cfg);
+	return rc;
+}
+
+/* env - a non-empty environment variable, or NULL */
+static const char *env(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : NULL;
+}
+
+/* env_tenant - add a tenant built from the environment */
+static struct tenant_config *env_tenant(struct config *cfg, const char *name, const char *provider)
+{
+	struct tenant_config *t;
+	ALLOC_GROW(cfg->tenants, cfg->nr_tenants + 1, cfg->alloc_tenants);
+	t = &cfg->tenants[cfg->nr_tenants++];
+	memset(t, 0, sizeof(*t));
+	t->name = xstrdup(name);
+	t->provider = xstrdup(provider);
+	t->source = cfg->path;
+	add_kv(&t->kv, &t->nr_kv, &t->alloc_kv, "provider", provider, 0);
+	return t;
+}
+
+/* config_from_env - see config.h */
+int config_from_env(struct config *cfg, char **err)
+{
+	const char *tid = env("AZURE_TENANT_ID"), *cid = env("AZURE_CLIENT_ID");
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->path = xstrdup("<environment>");
+
+	if (tid || cid) {
+		struct tenant_config *t;
+		const char *host = env("AZURE_AUTHORITY_HOST");
+		if (!tid || !cid) {
+			*err = xstrfmt("%s is set but %s is not", tid ? "AZURE_TENANT_ID" : "AZURE_CLIENT_ID",
+				       tid ? "AZURE_CLIENT_ID" : "AZURE_TENANT_ID");
+			return -1;
+		}
+		t = env_tenant(cfg, tid, "m365");
+		add_kv(&t->kv, &t->nr_kv, &t->alloc_kv, "tenant_id", tid, 0);
+		add_kv(&t->kv, &t->nr_kv, &t->alloc_kv, "client_id", cid, 0);
+		/* the secret stays in the environment; the config only names it */
+		if (env("AZURE_CLIENT_SECRET"))
+			add_kv(&t->kv, &t->nr_kv, &t->alloc_kv, "client_secret_env", "AZURE_CLIENT_SECRET", 0);
+		else if (env("AZURE_CLIENT_CERTIFICATE_PATH"))
+			add_kv(&t->kv, &t->nr_kv, &t->alloc_kv, "certificate",
+			       env("AZURE_CLIENT_CERTIFICATE_PATH"), 0);
+		else {
+			*err = xstrdup("AZURE_TENANT_ID is set but neither AZURE_CLIENT_SECRET nor AZURE_CLIENT_CERTIFICATE_PATH");
+			return -1;
+		}
+		if (host) {
+			char *url = starts_with(host, "https://") ? xstrdup(host) : xstrfmt("https://%s", host);
+			add_kv(&t->kv, &t->nr_kv, &t->alloc_kv, "login_url", url, 0);
+			free(url);
+		}
+	}
+
+	/* ---- Google Workspace from the environment ----
+	 * GOOGLE_APPLICATION_CREDENTIALS + ALIASAUDIT_GOOGLE_SUBJECT: filled in by
+	 * the Google Workspace provider's issue (tenant "gworkspace", keys
+	 * credentials= and admin_subject=). Keep this block self-contained. */
+	if (env("GOOGLE_APPLICATION_CREDENTIALS") || env("ALIASAUDIT_GOOGLE_SUBJECT")) {
+		struct tenant_config *t;
+		if (!env("GOOGLE_APPLICATION_CREDENTIALS") || !env("ALIASAUDIT_GOOGLE_SUBJECT")) {
+			*err = xstrfmt("%s is set but %s is not (the service-account key file and the admin to impersonate)",
+				       env("GOOGLE_APPLICATION_CREDENTIALS") ? "GOOGLE_APPLICATION_CREDENTIALS" : "ALIASAUDIT_GOOGLE_SUBJECT",
+				       env("GOOGLE_APPLICATION_CREDENTIALS") ? "ALIASAUDIT_GOOGLE_SUBJECT" : "GOOGLE_APPLICATION_CREDENTIALS");
+			return -1;
+		}
+		t = env_tenant(cfg, "gworkspace", "gworkspace");
+		add_kv(&t->kv, &t->nr_kv, &t->alloc_kv, "credentials", env("GOOGLE_APPLICATION_CREDENTIALS"), 0);
+		add_kv(&t->kv, &t->nr_kv, &t->alloc_kv, "admin_subject", env("ALIASAUDIT_GOOGLE_SUBJECT"), 0);
+	}
+
+	return cfg->nr_tenants ? 0 : 1;
+}
+
+/* config_default_path - see config.h */
+char *config_default_path(void)
+{
+	const char *x = env("XDG_CONFIG_HOME"), *home = env("HOME");
+	if (x)
+		return xstrfmt("%s/aliasaudit/config.ini", x);
+	return xstrfmt("%s/.config/aliasaudit/config.ini", home ? home : ".");
+}
+
+/* config_release - see config.h */
+void config_release(struct config *cfg)
+{
+	for (size_t i = 0; i < cfg->nr_defaults; i++) {
+		free(cfg->defaults[i].key);
+		free(cfg->defaults[i].value);
+	}
+	free(cfg->defaults);
+	for (size_t i = 0; i < cfg->nr_tenants; i++) {
+		struct tenant_config *t = &cfg->tenants[i];
+		for (size_t j = 0; j < t->nr_kv; j++) {
+			free(t->kv[j].key);
+			free(t->kv[j].value);
+		}
+		free(t->kv);
+		free(t->name);
+		free(t->provider);
+	}
+	free(cfg->tenants);
+	free(cfg->path);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+/* tenant_get - see config.h */
+const char *tenant_get(const struct config *cfg, const struct tenant_config *t, const char *key)
+{
+	const struct config_kv *kv = t ? find_kv(t->kv, t->nr_kv, key) : NULL;
+	if (kv)
+		return kv->value;
+	return config_default(cfg, key);
+}
+
+/* config_default - see config.h */
+const char *config_default(const struct config *cfg, const char *key)
+{
+	const struct config_kv *kv = find_kv(cfg->defaults, cfg->nr_defaults, key);
+	return kv ? kv->value : NULL;
+}
+
+/* config_tenant - see config.h */
+struct tenant_config *config_tenant(struct config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->nr_tenants; i++)
+		if (!strcmp(cfg->tenants[i].name, name))
+			return &cfg->tenants[i];
+	return NULL;
+}
+
+char *tenant_service_root(const struct config *cfg, const struct tenant_config *t, const char *key,
+			  const char *def)
+{
+	const char *v = tenant_get(cfg, t, key);
+	size_t n;
+	if (!v || !*v)
+		v = def;
+	n = strlen(v);
+	while (n && v[n - 1] == '/')
+		n--;
+	return xstrndup(v, n);
+}

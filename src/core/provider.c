@@ -1,0 +1,120 @@
+/*
+ * provider.c - lookups in the provider registry and the thin wrappers the
+ * core calls. The registry itself is providers/registry.c: the core never
+ * names a provider.
+ */
+#include "core/provider.h"
+#include "base/util.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+
+const struct provider_ops *provider_find(const char *name)
+{
+	for (size_t i = 0; name && provider_registry[i]; i++)
+		if (!strcmp(provider_registry[i]->name, name))
+			return provider_registry[i];
+	return NULL;
+}
+
+static char provider_names_buf[256];
+
+static void provider_names_build(void)
+{
+	size_t used = 0;
+	for (size_t i = 0; provider_registry[i]; i++) {
+		int n = snprintf(provider_names_buf + used, sizeof(provider_names_buf) - used, "%s%s",
+				 i ? ", " : "", provider_registry[i]->name);
+		if (n < 0 || (size_t)n >= sizeof(provider_names_buf) - used)
+			BUG("provider names exceed %zu bytes", sizeof(provider_names_buf));
+		used += (size_t)n;
+	}
+}
+
+const char *provider_names(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, provider_names_build);
+	return provider_names_buf;
+}
+
+struct provider_session *provider_open(const struct config *cfg, const struct tenant_config *t,
+				       const struct run_options *opt, char **err)
+{
+	const struct provider_ops *ops = provider_find(t->provider);
+	struct provider_session *ps;
+	if (!ops) {
+		*err = xstrfmt("%s:%d: tenant '%s': unknown provider '%s' (known: %s)",
+			       t->source ? t->source : "config", t->line, t->name,
+			       t->provider ? t->provider : "", provider_names());
+		return NULL;
+	}
+	ps = ops->open(cfg, t, opt, err);
+	if (ps) {
+		ps->ops = ops;
+		ps->cfg = cfg;
+		ps->tenant = t;
+	}
+	return ps;
+}
+
+int provider_collect(struct provider_session *ps, struct snapshot **out, char **err)
+{
+	if (!ps->ops->collect) {
+		*err = xstrfmt("provider '%s' cannot collect", ps->ops->name);
+		return -1;
+	}
+	return ps->ops->collect(ps, out, err);
+}
+
+void provider_close(struct provider_session *ps)
+{
+	if (ps && ps->ops->close)
+		ps->ops->close(ps);
+}
+
+void fix_change_release(struct fix_change *c)
+{
+	free(c->tenant);
+	free(c->provider);
+	free(c->object);
+	free(c->setting);
+	free(c->old_value);
+	free(c->new_value);
+	for (size_t j = 0; j < c->nr_finding_ids; j++)
+		free(c->finding_ids[j]);
+	free(c->finding_ids);
+	free(c->fix_id);
+	cJSON_Delete(c->params);
+	memset(c, 0, sizeof(*c));
+}
+
+void fix_plan_release(struct fix_plan *p)
+{
+	for (size_t i = 0; i < p->nr; i++)
+		fix_change_release(&p->changes[i]);
+	free(p->changes);
+	memset(p, 0, sizeof(*p));
+}
+
+/* platform_standard_mta - see platform.h: a forwarding cycle bounces at the
+ * hop-count limit (RFC 5321 section 6.3; Postfix hopcount_limit 50, "5.4.6"),
+ * and no rule-specific limits are assumed */
+const struct platform_rules platform_standard_mta = {
+	.name = "a standard MTA",
+	.loop_bounce_code = "554 5.4.6",
+	.loop_bounce_text = "mail forwarding loop (hop count exceeded)",
+	.disabled_account_forwards = false,
+	.sources = "RFC 5321 section 6.3 (loop detection by Received hop count)",
+	.assumed = true,
+};
+
+/* platform_for - see platform.h */
+const struct platform_rules *platform_for(const char *provider_name)
+{
+	const struct provider_ops *ops = provider_find(provider_name);
+	return ops && ops->platform ? ops->platform : &platform_standard_mta;
+}
