@@ -1,6 +1,6 @@
 # audit_demo.sh - the offline demo pair: every check fires, the cross-tenant
 # loop is found, exit codes follow --fail-on, ids are stable across runs.
-. "$ROOT/tests/e2e/lib.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
 C="$ROOT/examples/contoso-m365.json" F="$ROOT/examples/fabrikam-gws.json"
 
 run "$AA" audit --snapshot "$C" --snapshot "$F" -f json

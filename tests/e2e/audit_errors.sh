@@ -1,6 +1,6 @@
 # audit_errors.sh - usage errors, bad snapshots and incomplete audits: one-line
 # errors naming the file or option, exit 2; incomplete is exit 3, never clean.
-. "$ROOT/tests/e2e/lib.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
 C="$ROOT/examples/contoso-m365.json"
 
 run "$AA" audit --snapshot "$T/nope.json"

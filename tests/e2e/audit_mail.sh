@@ -1,8 +1,8 @@
 # audit_mail.sh - `audit --mail-to` sends the rendered report through the
 # config's smtp_url (STARTTLS, AUTH from the environment) to a real SMTP
 # server on loopback; the message that arrives carries the HTML report.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/smtp_lib.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/smtp_lib.sh"
 start_smtpd
 cat >"$T/config.ini" <<INI
 [defaults]

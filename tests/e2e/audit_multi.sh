@@ -1,8 +1,8 @@
 # audit_multi.sh - the agency view: `audit` over every tenant of the config,
 # concurrently, into one report. A tenant whose sign-in fails does not stop
 # the others: exit 3, the report names that tenant, the rest is audited.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/mock.sh"
 mock_start
 {
 	cat "$CFG"

@@ -4,7 +4,7 @@
 # report exactly those counts per check, be complete and have no "not
 # evaluated" gap. A correctness test only: no timing assertions (performance
 # is measured by bench/core-audit).
-. "$ROOT/tests/e2e/lib.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
 PY=/usr/bin/python3
 [ -x "$PY" ] || skip "Debian python3 missing"
 command -v jq >/dev/null || skip "jq missing"

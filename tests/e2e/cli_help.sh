@@ -1,6 +1,6 @@
 # cli_help.sh - --help for every command (exit 0, usage on stdout), --version,
 # unknown commands, and the check catalog.
-. "$ROOT/tests/e2e/lib.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
 for cmd in audit collect fix undo report checks explain headers; do
 	run "$AA" "$cmd" --help
 	expect_rc 0

@@ -1,6 +1,6 @@
 # explain.sh - 'aliasaudit explain': every input form, whole NDR lines, JSON,
 # --list, --help, and one-line errors with exit 2 for unknown input.
-. "$ROOT/tests/e2e/lib.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
 
 # explains INPUT CODE: exit 0 and the entry's code on the first line
 explains() {

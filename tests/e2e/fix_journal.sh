@@ -1,7 +1,7 @@
 # fix_journal.sh - undo refuses journals that do not read back completely
 # (truncated, corrupt, not a journal) with one line naming the file and line,
 # and changes nothing (it never gets as far as opening a tenant).
-. "$ROOT/tests/e2e/lib.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
 printf '{"type":"journal","version":1}\n{"type":"intent","seq":1,"change":' >"$T/trunc.jsonl"
 run "$AA" undo "$T/trunc.jsonl" --yes
 expect_rc 2; err_lines 1; err_has 'trunc.jsonl: truncated'

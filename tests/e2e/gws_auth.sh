@@ -4,8 +4,8 @@
 # list), an unknown subject (invalid_grant), a key the mock does not know
 # (bad signature), a subject that is no admin, a missing or broken key file.
 # No private key text and no token ever reaches an output.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/gws_mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/gws_mock.sh"
 gws_keys
 # the client is authorised for everything but gmail.settings.basic
 jq '.service_account.scopes -= ["https://www.googleapis.com/auth/gmail.settings.basic"]' \

@@ -4,8 +4,8 @@
 # settings went through the batch endpoint (<= 50 parts, one token per user),
 # Directory used maxResults and pageToken, and the cross-tenant loop with the
 # contoso (M365) mock tenant is found.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/gws_mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/gws_mock.sh"
 gws_start --knobs '{"max_page": 1}'
 
 run "$AA" collect -c "$GCFG" -o "$T/live.json"

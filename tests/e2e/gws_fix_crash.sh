@@ -4,8 +4,8 @@
 # and the audit and the Gmail state are the original ones again. Journals
 # that do not read back (truncated, garbage, a change without its user)
 # change nothing. The journal holds no secret.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/gws_fix_mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/gws_fix_mock.sh"
 gws_start --gws-knobs '{"write_delay_ms": 1500}'
 
 audit_ids "$GCFG" "$T/before"

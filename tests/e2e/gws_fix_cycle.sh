@@ -7,8 +7,8 @@
 # an undo to an address that is no accepted forwarding address fails). The
 # journal is 0600, holds the whole filter and no secret; a second undo
 # changes nothing.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/gws_fix_mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/gws_fix_mock.sh"
 gws_start
 
 audit_ids "$GCFG" "$T/before"

@@ -8,8 +8,8 @@
 #    exactly the rest (the audit is then the original one again);
 #  - the write scope not authorised for domain-wide delegation: every change
 #    fails with the Admin-console hint (exit 4), nothing is written.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/gws_fix_mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/gws_fix_mock.sh"
 gws_start
 
 audit_ids "$GCFG" "$T/before"

@@ -6,8 +6,8 @@
 # across tenants is broken at bob's Gmail auto-forwarding, whose whole object
 # is the old value. --apply without a terminal and without --yes is refused
 # (exit 2), with nothing written and no journal.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/gws_fix_mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/gws_fix_mock.sh"
 gws_start
 
 run "$AA" fix -c "$GCFG"

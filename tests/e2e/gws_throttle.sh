@@ -5,8 +5,8 @@
 # findings as an unthrottled run; a 5xx storm on one user's settings gives
 # exit 3 naming that user with the others audited; a truncated multipart
 # answer and malformed JSON give clear errors, never a crash.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/gws_mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/gws_mock.sh"
 # a wide pace window (1 s): the fast run must exceed it even on a loaded machine
 gws_start --gws-policy-interval-ms 1000 --knobs '{"max_page": 1}'
 

@@ -1,6 +1,6 @@
 # headers_diagnoses.sh - 'aliasaudit headers' on the hand-written fixtures:
 # the diagnosis codes in text and in -f json (jq), hops oldest first.
-. "$ROOT/tests/e2e/lib.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
 F="$ROOT/tests/fixtures/headers"
 
 codes() { # FILE: the diagnosis codes of -f json, space-separated

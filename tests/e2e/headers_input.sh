@@ -1,7 +1,7 @@
 # headers_input.sh - how 'aliasaudit headers' reads: CRLF, stdin, missing
 # files, garbage (exit 0 with notes when some header field was readable, exit 2
 # when none was), --help, usage errors, the real bounce corpus.
-. "$ROOT/tests/e2e/lib.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
 F="$ROOT/tests/fixtures/headers"
 
 # CRLF gives the same report as LF

@@ -1,6 +1,6 @@
 # headers_srs.sh - SRS splitting and --srs-secret verification end to end;
 # the secret never appears in the output. Hashes: see tests/fixtures/headers/README.
-. "$ROOT/tests/e2e/lib.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
 F="$ROOT/tests/fixtures/headers"
 
 run "$AA" headers -f json "$F/forward_srs.eml"

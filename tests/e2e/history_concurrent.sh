@@ -1,7 +1,7 @@
 # history_concurrent.sh - several audits recording into one history DB at
 # the same time (as overlapping scheduled runs would): every run is recorded,
 # the database stays intact and 0600.
-. "$ROOT/tests/e2e/lib.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
 EX="$ROOT/examples"
 [ -f "$EX/contoso-m365.json" ] || skip "examples/ not present"
 DB="$T/history.db"

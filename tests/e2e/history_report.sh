@@ -2,7 +2,7 @@
 # with new / resolved / persisting ids since the previous run or --since, the
 # trend, each format, -t, exit 3 for an incomplete latest run, and one-line
 # errors (exit 2) for a missing, corrupt or bad-argument history.
-. "$ROOT/tests/e2e/lib.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
 EX="$ROOT/examples"
 [ -f "$EX/contoso-m365.json" ] || skip "examples/ not present"
 DB="$T/history.db"

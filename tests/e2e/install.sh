@@ -1,6 +1,6 @@
 # install.sh - `make install` honours PREFIX and DESTDIR and installs the
 # binary and the man page; the installed binary runs.
-. "$ROOT/tests/e2e/lib.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
 run make -s -C "$ROOT" install BUILD="$BUILD" DESTDIR="$T/root" PREFIX=/opt/aa
 expect_rc 0
 [ -x "$T/root/opt/aa/bin/aliasaudit" ] || fail "binary not installed under DESTDIR/PREFIX/bin"

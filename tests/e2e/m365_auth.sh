@@ -2,10 +2,10 @@
 # secret, certificate PS256/x5t#S256, certificate RS256/x5t; a wrong secret and
 # a wrong certificate exit 2 with a clear message and no secret in the output;
 # the live snapshot matches examples/contoso-m365.json; what was sent is sane.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/mock.sh"
 mock_start
-norm="$ROOT/tests/e2e/m365_norm.jq"
+norm="$ROOT/tests/e2e/lib/m365_norm.jq"
 jq -S -f "$norm" "$ROOT/examples/contoso-m365.json" >"$T/want.json"
 
 same_as_example() { # FILE

@@ -1,8 +1,8 @@
 # m365_collect_multi.sh - several tenants: -o names a directory with one
 # NAME.json each; a tenant whose credential fails becomes an incomplete
 # snapshot naming it while the others are collected (exit 3); --help.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/mock.sh"
 mock_start
 run "$AA" collect --help
 expect_rc 0

@@ -2,9 +2,9 @@
 # audit → fix --apply --yes → audit (the fixed findings are gone) → undo →
 # audit identical to the first; the journal is 0600 and holds no secret or
 # token; a corrupted journal is refused in one line and writes nothing.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/mock.sh"
-. "$ROOT/tests/e2e/m365_fix_mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/mock.sh"
+. "$ROOT/tests/e2e/lib/m365_fix_mock.sh"
 mock_start
 fix_config
 audit_ids "$T/first"

@@ -2,9 +2,9 @@
 # SendFromAliasEnabled right after the audit has read it, so the engine's
 # re-read differs from the planned old value: that change is skipped with a
 # clear message, the others are applied, exit 0.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/mock.sh"
-. "$ROOT/tests/e2e/m365_fix_mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/mock.sh"
+. "$ROOT/tests/e2e/lib/m365_fix_mock.sh"
 mock_start
 fix_config
 m365_knobs '{"mutations": [{"match": "Get-OrganizationConfig", "after": 1,

@@ -2,9 +2,9 @@
 # by the mock): the journal already holds the first result and the intent of
 # the change in flight; undo reverts whatever took effect and the tenant is
 # back to the first audit.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/mock.sh"
-. "$ROOT/tests/e2e/m365_fix_mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/mock.sh"
+. "$ROOT/tests/e2e/lib/m365_fix_mock.sh"
 mock_start
 fix_config
 audit_ids "$T/first"

@@ -1,9 +1,9 @@
 # m365_fix_partial.sh - a write that keeps failing (503 on every try) fails
 # its change only: exit 4, the journal names it failed, the other changes are
 # applied, and undo reverts them back to the first audit.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/mock.sh"
-. "$ROOT/tests/e2e/m365_fix_mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/mock.sh"
+. "$ROOT/tests/e2e/lib/m365_fix_mock.sh"
 mock_start
 fix_config
 audit_ids "$T/first"

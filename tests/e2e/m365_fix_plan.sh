@@ -2,9 +2,9 @@
 # new, findings, reversible; manual steps for the rest) and writes nothing;
 # --apply without --yes on a non-terminal is refused (exit 2) before any
 # write; the read-only audit app cannot write (403, exit 4, nothing changed).
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/mock.sh"
-. "$ROOT/tests/e2e/m365_fix_mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/mock.sh"
+. "$ROOT/tests/e2e/lib/m365_fix_mock.sh"
 mock_start
 fix_config
 

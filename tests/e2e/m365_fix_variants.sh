@@ -3,9 +3,9 @@
 # stop-forwarding (disable the inbox rule); and, where a remote domain blocks,
 # the default is to stop forwarding: mailbox forwarding cleared with all three
 # fields kept in the journal, so undo restores them exactly.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/mock.sh"
-. "$ROOT/tests/e2e/m365_fix_mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/mock.sh"
+. "$ROOT/tests/e2e/lib/m365_fix_mock.sh"
 mock_start
 fix_config
 audit_ids "$T/first"

@@ -1,8 +1,8 @@
 # m365_malformed.sh - truncated or garbage bodies from each endpoint: a clear
 # one-line error naming what could not be read, exit 3 (or 2 for the token
 # endpoint), never a crash.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/mock.sh"
 mock_start
 for spec in "/v1.0/users?:truncate:recipients" "/v1.0/domains:garbage:-" "Get-Mailbox:garbage:recipients" \
 	"Get-AcceptedDomain:truncate:-" "Get-HostedOutboundSpamFilterPolicy:truncate:policy.outbound_forwarding" \

@@ -1,9 +1,9 @@
 # m365_paging.sh - small pages everywhere (Graph nextLink with $skiptoken, the
 # Exchange API's nextLink re-POSTed with the same body) give the same snapshot.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/mock.sh"
 mock_start --knobs '{"max_page": 2}'
-norm="$ROOT/tests/e2e/m365_norm.jq"
+norm="$ROOT/tests/e2e/lib/m365_norm.jq"
 run "$AA" collect -c "$CFG" -o "$T/snap.json" -j 2
 expect_rc 0
 jq -S -f "$norm" "$ROOT/examples/contoso-m365.json" >"$T/a"

@@ -1,7 +1,7 @@
 # m365_storm.sh - a 5xx storm on one mailbox: the audit exits 3, names that
 # mailbox, and audits everything else; a failed lookup is not "missing".
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/mock.sh"
 mock_start --knobs '{"rules": [{"match": "/users/u-admin/", "status": 503, "times": -1}]}'
 run "$AA" collect -c "$CFG" -o "$T/snap.json"
 expect_rc 3

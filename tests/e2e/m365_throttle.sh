@@ -1,10 +1,10 @@
 # m365_throttle.sh - 429s with Retry-After (integer, fractional, HTTP-date; on
 # Graph pages, Exchange cmdlets and $batch items) and one 503 are retried: the
 # snapshot and the findings equal an unthrottled run's.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/mock.sh"
 mock_start
-norm="$ROOT/tests/e2e/m365_norm.jq"
+norm="$ROOT/tests/e2e/lib/m365_norm.jq"
 run "$AA" audit -c "$CFG" -f json --save-snapshot "$T/calm.json"
 [ "$rc" -le 1 ] || { cat "$T/err"; fail "unthrottled audit exit $rc"; }
 jq -S '.findings | sort_by(.id)' "$T/out" >"$T/calm-findings"

@@ -1,9 +1,9 @@
 # m365_token_expiry.sh - tokens that live one second, on a slow server: the
 # client renews them before expiry or after a 401, and the run completes.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/mock.sh"
 mock_start --knobs '{"token_lifetime": 1, "latency_ms": 250}'
-norm="$ROOT/tests/e2e/m365_norm.jq"
+norm="$ROOT/tests/e2e/lib/m365_norm.jq"
 run "$AA" collect -c "$CFG" -o "$T/snap.json" -j 2
 expect_rc 0
 jq -S -f "$norm" "$ROOT/examples/contoso-m365.json" >"$T/a"

@@ -5,7 +5,7 @@
 # the server certificate is verified (unknown CA fails), that a wrong
 # password fails with one line and never shows the password, and that a
 # server without STARTTLS is refused.
-. "$ROOT/tests/e2e/lib.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
 PY=/usr/bin/python3
 DRIVER="$ROOT/$BUILD/tests/unit/test_mail"
 $PY -c 'import aiosmtpd' 2>/dev/null || skip "Debian python3-aiosmtpd missing"

@@ -5,7 +5,7 @@
 # not-evaluated list; that nothing was fetched or refused (no Failed to load,
 # net::ERR, CSP refusals) and that no src/href leaves the page; then takes a
 # screenshot to check it renders. Skips (77) only when chromium is missing.
-. "$ROOT/tests/e2e/lib.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 [ -x "$CHROMIUM" ] || skip "chromium missing (scripts/install-deps installs it)"
 EX="$ROOT/examples"

@@ -5,7 +5,7 @@
 # active or external content. Reports come from the unit-test driver (a
 # fixture with hostile names and an incomplete tenant) and, when the audit
 # command and examples exist, from auditing the demo snapshots.
-. "$ROOT/tests/e2e/lib.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
 PY=/usr/bin/python3
 CHK="$ROOT/tests/tools/check_reports.py"
 SCHEMA="$ROOT/tests/fixtures/reports/sarif-schema-2.1.0.json"

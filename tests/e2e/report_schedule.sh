@@ -3,7 +3,7 @@
 # built binary, as the installed path may not exist here) when
 # systemd-analyze is present; the cron line has the cron.d shape, valid shell
 # and only options the audit command knows.
-. "$ROOT/tests/e2e/lib.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
 C="$ROOT/contrib"
 for f in aliasaudit.service aliasaudit.timer aliasaudit.cron; do
 	[ -f "$C/$f" ] || fail "contrib/$f missing"

@@ -4,8 +4,8 @@
 # over HTTPS, and the findings per check must equal the planted counts in
 # FILE.expected.json exactly (findings_ok), with both tenants complete.
 # A correctness test only: no timing (performance is bench/scale's job).
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/gws_mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/gws_mock.sh"
 PY=/usr/bin/python3
 [ -x "$PY" ] || skip "Debian python3 missing"
 command -v jq >/dev/null || skip "jq missing"

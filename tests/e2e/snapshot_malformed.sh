@@ -1,7 +1,7 @@
 # snapshot_malformed.sh - a malformed snapshot is a usage error: exit 2 and exactly
 # one printable line on stderr naming the file and the JSON path (or line/column).
 # Big inputs (10 MB string, 100,000-deep nesting) are made here, in $T.
-. "$ROOT/tests/e2e/lib.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
 C="$ROOT/examples/contoso-m365.json"
 [ -f "$C" ] || skip "examples/contoso-m365.json is not there yet"
 HEAD='{"schema":"aliasaudit.snapshot/1","tenant":"t","provider":"m365","domains":[],'

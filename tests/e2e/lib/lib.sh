@@ -1,6 +1,6 @@
 # lib.sh - helpers for end-to-end tests; sourced by tests/e2e/*.sh.
 #
-# Files named lib.sh, *_lib.sh or *mock.sh are helpers sourced by tests.
+# Helpers sourced by tests live in tests/e2e/lib/; every tests/e2e/*.sh is a test.
 # Each test runs the real binary ($AA) and checks exit codes and output.
 # A test gets its own scratch directory $T (removed on success), and fails
 # on the first broken expectation with a message saying what and where.

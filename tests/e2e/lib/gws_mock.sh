@@ -10,7 +10,7 @@
 #                             sets $GCFG (tenant fabrikam only) and $BOTH
 #                             (contoso + fabrikam)
 #   gws_config FILE [KEY = VALUE lines...]  a config with tenant fabrikam
-. "$ROOT/tests/e2e/mock.sh"
+. "$ROOT/tests/e2e/lib/mock.sh"
 GWS_FIXTURE="$ROOT/tests/mocks/fixtures/gws/fabrikam.json"
 GWS_EMAIL=aliasaudit@fabrikam-audit.iam.gserviceaccount.com
 

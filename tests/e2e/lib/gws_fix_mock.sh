@@ -10,7 +10,7 @@
 #   journal_in DIR        the one journal file in DIR (fails otherwise)
 #   no_secrets FILE...    no private key, key material, access token, Bearer
 #                         value or JWT in the files
-. "$ROOT/tests/e2e/gws_mock.sh"
+. "$ROOT/tests/e2e/lib/gws_mock.sh"
 
 gws_knobs() {
 	curl -sf --cacert "$T/pki/ca.pem" -X POST --data "$1" "$BASE/_gws/knobs" >/dev/null ||
