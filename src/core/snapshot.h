@@ -149,6 +149,9 @@ struct snapshot {
 	struct snapshot_error *errors; size_t nr_errors;
 	struct snapshot_domain *domains; size_t nr_domains;
 	struct snapshot_recipient *recipients; size_t nr_recipients;
+	/* an incomplete snapshot left the section out (never read): nothing is
+	 * concluded from its absence (snapshot_area_failed says so) */
+	bool domains_absent, recipients_absent;
 	bool has_forwards;
 	struct snapshot_forward *forwards; size_t nr_forwards;
 	bool has_auto_replies;
@@ -187,7 +190,9 @@ void *snapshot_copy_array(struct snapshot *s, const void *src, size_t nr, size_t
 	} while (0)
 
 /* snapshot_area_failed - true if an error covers area (for address, when given:
- * an error for that address or one for the whole area) */
+ * an error for that address or one for the whole area), if an error names no
+ * area (it may cover any), or if the section was left out of an incomplete
+ * snapshot ("domains", "recipients") */
 bool snapshot_area_failed(const struct snapshot *s, const char *area, const char *address);
 
 /* name tables for the enums (used by reader, writer and reports) */

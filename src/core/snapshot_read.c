@@ -418,7 +418,7 @@ static const char *pool_strdup(struct reader *rd, const char *s, size_t n)
 
 /* ---- typed getters ------------------------------------------------------ */
 
-#define MAX_FIELDS 12
+#define MAX_FIELDS 16
 
 /* fields - the known members of one object, looked up in a single pass */
 struct fields {
@@ -616,6 +616,11 @@ static const char *rk_name(int v) { return recipient_kind_name((enum recipient_k
 static const char *via_name(int v) { return forward_via_name((enum forward_via)v); }
 static const char *mode_name(int v) { return forwarding_mode_name((enum forwarding_mode)v); }
 static const char *scope_name(int v) { return catch_all_scope_name((enum catch_all_scope)v); }
+/* group_kind and action have no index-0 name: shift so get_enum can list them */
+static const char *gk_name(int v) { const char *n = group_kind_name((enum group_kind)(v + 1)); return n ? n : "?"; }
+static int gk_parse(const char *s) { int v = group_kind_parse(s); return v < 0 ? -1 : v - 1; }
+static const char *fa_name(int v) { const char *n = forward_action_name((enum forward_action)(v + 1)); return n ? n : "?"; }
+static int fa_parse(const char *s) { int v = forward_action_parse(s); return v < 0 ? -1 : v - 1; }
 
 /* ---- section elements --------------------------------------------------- */
 
@@ -674,10 +679,11 @@ static int conv_domain(struct reader *rd, const struct jpath *p, const cJSON *o,
 static int conv_recipient(struct reader *rd, const struct jpath *p, const cJSON *o, void *out)
 {
 	static const char *const names[] = { "address", "kind", "enabled", "has_mailbox",
-		"aliases", "members", "org_unit", "id", "name" };
+		"aliases", "members", "org_unit", "id", "name", "group_kind", "external_address",
+		"guest", "remote_mailbox" };
 	struct snapshot_recipient *r = out;
 	struct fields f;
-	int kind;
+	int kind, gk;
 	if (WANT_OBJECT(rd, p, o, &f, names) ||
 	    get_str(rd, p, &f, 0, F_REQ | F_ADDR, ADDR_MAX_LEN, &r->address) ||
 	    get_enum(rd, p, &f, 1, F_REQ, 0, recipient_kind_parse, rk_name, &kind) ||
@@ -687,9 +693,14 @@ static int conv_recipient(struct reader *rd, const struct jpath *p, const cJSON 
 	    get_str_array(rd, p, &f, 5, F_ADDR, ADDR_MAX_LEN, &r->members, &r->nr_members) ||
 	    get_str(rd, p, &f, 6, 0, TEXT_MAX_LEN, &r->org_unit) ||
 	    get_str(rd, p, &f, 7, 0, TEXT_MAX_LEN, &r->id) ||
-	    get_str(rd, p, &f, 8, 0, TEXT_MAX_LEN, &r->name))
+	    get_str(rd, p, &f, 8, 0, TEXT_MAX_LEN, &r->name) ||
+	    get_enum(rd, p, &f, 9, 0, -1, gk_parse, gk_name, &gk) ||
+	    get_str(rd, p, &f, 10, F_ADDR, ADDR_MAX_LEN, &r->external_address) ||
+	    get_bool(rd, p, &f, 11, 0, false, &r->guest) ||
+	    get_bool(rd, p, &f, 12, 0, false, &r->remote_mailbox))
 		return -1;
 	r->kind = (enum recipient_kind)kind;
+	r->group_kind = (enum group_kind)(gk + 1);
 	return 0;
 }
 
@@ -697,10 +708,10 @@ static int conv_recipient(struct reader *rd, const struct jpath *p, const cJSON 
 static int conv_forward(struct reader *rd, const struct jpath *p, const cJSON *o, void *out)
 {
 	static const char *const names[] = { "from", "to", "via", "keep_copy", "enabled",
-		"conditional", "name", "id" };
+		"conditional", "name", "id", "action" };
 	struct snapshot_forward *fw = out;
 	struct fields f;
-	int via;
+	int via, action;
 	if (WANT_OBJECT(rd, p, o, &f, names) ||
 	    get_str(rd, p, &f, 0, F_REQ | F_ADDR, ADDR_MAX_LEN, &fw->from) ||
 	    get_str_array(rd, p, &f, 1, F_REQ | F_ADDR, ADDR_MAX_LEN, &fw->to, &fw->nr_to) ||
@@ -713,8 +724,10 @@ static int conv_forward(struct reader *rd, const struct jpath *p, const cJSON *o
 	    get_bool(rd, p, &f, 4, 0, true, &fw->enabled) ||
 	    get_bool(rd, p, &f, 5, 0, false, &fw->conditional) ||
 	    get_str(rd, p, &f, 6, 0, TEXT_MAX_LEN, &fw->name) ||
-	    get_str(rd, p, &f, 7, 0, TEXT_MAX_LEN, &fw->id))
+	    get_str(rd, p, &f, 7, 0, TEXT_MAX_LEN, &fw->id) ||
+	    get_enum(rd, p, &f, 8, 0, -1, fa_parse, fa_name, &action))
 		return -1;
+	fw->action = (enum forward_action)(action + 1);
 	return 0;
 }
 
@@ -753,7 +766,7 @@ static int conv_send_as(struct reader *rd, const struct jpath *p, const cJSON *o
 static int conv_outbound(struct reader *rd, const struct jpath *p, const cJSON *o, void *out)
 {
 	static const char *const names[] = { "name", "mode", "default", "priority", "users",
-		"groups", "domains" };
+		"groups", "domains", "except_users", "except_groups", "except_domains" };
 	struct outbound_policy *op = out;
 	struct fields f;
 	int mode;
@@ -764,7 +777,11 @@ static int conv_outbound(struct reader *rd, const struct jpath *p, const cJSON *
 	    get_long(rd, p, &f, 3, 0, &op->priority) ||
 	    get_str_array(rd, p, &f, 4, F_ADDR, ADDR_MAX_LEN, &op->users, &op->nr_users) ||
 	    get_str_array(rd, p, &f, 5, F_ADDR, ADDR_MAX_LEN, &op->groups, &op->nr_groups) ||
-	    get_str_array(rd, p, &f, 6, F_ADDR, DOMAIN_MAX_LEN, &op->domains, &op->nr_domains))
+	    get_str_array(rd, p, &f, 6, F_ADDR, DOMAIN_MAX_LEN, &op->domains, &op->nr_domains) ||
+	    get_str_array(rd, p, &f, 7, F_ADDR, ADDR_MAX_LEN, &op->except_users, &op->nr_except_users) ||
+	    get_str_array(rd, p, &f, 8, F_ADDR, ADDR_MAX_LEN, &op->except_groups, &op->nr_except_groups) ||
+	    get_str_array(rd, p, &f, 9, F_ADDR, DOMAIN_MAX_LEN, &op->except_domains,
+			  &op->nr_except_domains))
 		return -1;
 	op->mode = (enum forwarding_mode)mode;
 	return 0;
@@ -783,16 +800,26 @@ static int conv_remote_domain(struct reader *rd, const struct jpath *p, const cJ
 	return 0;
 }
 
-/* conv_ou - one policy.auto_forwarding_ou[] entry */
+/* conv_ou - one policy.auto_forwarding_ou[] entry: for an OU (org_unit) or,
+ * v1 extension, for a group's members (group); exactly one of the two */
 static int conv_ou(struct reader *rd, const struct jpath *p, const cJSON *o, void *out)
 {
-	static const char *const names[] = { "org_unit", "enabled" };
+	static const char *const names[] = { "org_unit", "enabled", "group" };
 	struct ou_forwarding *ou = out;
 	struct fields f;
 	if (WANT_OBJECT(rd, p, o, &f, names) ||
-	    get_str(rd, p, &f, 0, F_REQ, TEXT_MAX_LEN, &ou->org_unit) ||
-	    get_bool(rd, p, &f, 1, F_REQ, false, &ou->enabled))
+	    get_str(rd, p, &f, 0, 0, TEXT_MAX_LEN, &ou->org_unit) ||
+	    get_bool(rd, p, &f, 1, F_REQ, false, &ou->enabled) ||
+	    get_str(rd, p, &f, 2, F_ADDR, ADDR_MAX_LEN, &ou->group))
 		return -1;
+	if (!ou->org_unit && !ou->group) {
+		struct jpath op = { p, "org_unit", -1 };
+		return fail_path(rd, &op, "missing (an entry names an org_unit or a group)");
+	}
+	if (ou->org_unit && ou->group) {
+		struct jpath gp = { p, "group", -1 };
+		return fail_path(rd, &gp, "set together with org_unit (an entry is for an OU or a group, not both)");
+	}
 	return 0;
 }
 
@@ -1188,17 +1215,26 @@ static int parse_top(struct reader *rd)
 	if (p < rd->end)
 		return fail_at(rd, p, "unexpected text after the snapshot object");
 
-	for (size_t i = 0; i < ARRAY_SIZE(required); i++)
-		if (!seen_req[i]) {
-			struct jpath rp = { NULL, required[i], -1 };
-			return fail_path(rd, &rp, "missing");
-		}
 	if (rd->has_complete && rd->complete && rd->s->nr_errors) {
 		struct jpath cp = { NULL, "complete", -1 };
 		return fail_path(rd, &cp, "true, but errors[] lists %zu collection failures",
 				 rd->s->nr_errors);
 	}
 	rd->s->complete = rd->has_complete ? rd->complete : rd->s->nr_errors == 0;
+	for (size_t i = 0; i < ARRAY_SIZE(required); i++) {
+		if (seen_req[i])
+			continue;
+		/* an incomplete snapshot may lack any section (Appendix A):
+		 * the audit runs with what is there and exits 3 */
+		bool section = i >= 3;
+		if (section && !rd->s->complete) {
+			*(i == 3 ? &rd->s->domains_absent : &rd->s->recipients_absent) = true;
+			continue;
+		}
+		struct jpath rp = { NULL, required[i], -1 };
+		return fail_path(rd, &rp, section ? "missing (only an incomplete snapshot, "
+				 "complete: false, may leave a section out)" : "missing");
+	}
 	return 0;
 }
 

@@ -177,6 +177,12 @@ static cJSON *recipient_json(const void *p)
 	add_str(o, "org_unit", r->org_unit);
 	add_str(o, "id", r->id);
 	add_str(o, "name", r->name);
+	add_str(o, "group_kind", group_kind_name(r->group_kind));
+	add_str(o, "external_address", r->external_address);
+	if (r->guest)
+		add_bool(o, "guest", true);
+	if (r->remote_mailbox)
+		add_bool(o, "remote_mailbox", true);
 	return o;
 }
 
@@ -193,6 +199,7 @@ static cJSON *forward_json(const void *p)
 	add_bool(o, "conditional", f->conditional);
 	add_str(o, "name", f->name);
 	add_str(o, "id", f->id);
+	add_str(o, "action", forward_action_name(f->action));
 	return o;
 }
 
@@ -233,6 +240,9 @@ static cJSON *outbound_json(const void *p)
 	add_strs(o, "users", op->users, op->nr_users, true);
 	add_strs(o, "groups", op->groups, op->nr_groups, true);
 	add_strs(o, "domains", op->domains, op->nr_domains, true);
+	add_strs(o, "except_users", op->except_users, op->nr_except_users, false);
+	add_strs(o, "except_groups", op->except_groups, op->nr_except_groups, false);
+	add_strs(o, "except_domains", op->except_domains, op->nr_except_domains, false);
 	return o;
 }
 
@@ -252,6 +262,7 @@ static cJSON *ou_json(const void *p)
 	const struct ou_forwarding *ou = p;
 	cJSON *o = must(cJSON_CreateObject());
 	add_str(o, "org_unit", ou->org_unit);
+	add_str(o, "group", ou->group);
 	add_bool(o, "enabled", ou->enabled);
 	return o;
 }
@@ -323,11 +334,16 @@ static void write_snapshot(struct out *o, const struct snapshot *s)
 		strbuf_puts(&o->sb, ",\n");
 		put_array(o, "  ", "errors", s->errors, s->nr_errors, sizeof(*s->errors), error_json);
 	}
-	strbuf_puts(&o->sb, ",\n");
-	put_array(o, "  ", "domains", s->domains, s->nr_domains, sizeof(*s->domains), domain_json);
-	strbuf_puts(&o->sb, ",\n");
-	put_array(o, "  ", "recipients", s->recipients, s->nr_recipients,
-		  sizeof(*s->recipients), recipient_json);
+	if (!s->domains_absent) {
+		strbuf_puts(&o->sb, ",\n");
+		put_array(o, "  ", "domains", s->domains, s->nr_domains, sizeof(*s->domains),
+			  domain_json);
+	}
+	if (!s->recipients_absent) {
+		strbuf_puts(&o->sb, ",\n");
+		put_array(o, "  ", "recipients", s->recipients, s->nr_recipients,
+			  sizeof(*s->recipients), recipient_json);
+	}
 	if (s->has_forwards) {
 		strbuf_puts(&o->sb, ",\n");
 		put_array(o, "  ", "forwards", s->forwards, s->nr_forwards,

@@ -117,7 +117,8 @@ static const struct {
 	{ "{'schema':'aliasaudit.snapshot/1','provider':'p','domains':[],'recipients':[]}", "c.json: tenant: missing" },
 	{ "{'schema':'aliasaudit.snapshot/1','tenant':'t','domains':[],'recipients':[]}", "c.json: provider: missing" },
 	{ "{'schema':'aliasaudit.snapshot/1','tenant':'t','provider':'p','recipients':[]}", "c.json: domains: missing" },
-	{ HEAD "'forwards':[]}", "c.json: recipients: missing" },
+	{ HEAD "'forwards':[]}", "c.json: recipients: missing (only an incomplete snapshot" },
+	{ "{'schema':'aliasaudit.snapshot/1','tenant':'t','provider':'p','complete':true,'recipients':[]}", "c.json: domains: missing" },
 	{ HEAD "'recipients':{}}", "c.json: recipients: want an array, got object" },
 	{ HEAD "'recipients':null}", "c.json: recipients: want an array, got null" },
 	{ HEAD "'recipients':[],'recipients':[]}", "c.json: recipients: appears twice" },
@@ -142,6 +143,12 @@ static const struct {
 	{ HEAD "'recipients':[{'address':'a@b','kind':'user','name':['x']}]}", "recipients[0].name: want a string, got array" },
 	{ HEAD "'recipients':[{'address':'a@b','kind':'user\\u001b[31m'}]}", "unknown value \"user\\x1b[31m\"" },
 	/* domains */
+	{ HEAD "'recipients':[{'address':'a@b','kind':'group','group_kind':'mailing'}]}",
+	  "recipients[0].group_kind: unknown value \"mailing\" (want distribution, security, microsoft365, dynamic)" },
+	{ HEAD "'recipients':[{'address':'a@b','kind':'mail-user','external_address':''}]}", "recipients[0].external_address: empty" },
+	{ HEAD "'recipients':[{'address':'a@b','kind':'mail-user','external_address':3}]}", "recipients[0].external_address: want a string, got number" },
+	{ HEAD "'recipients':[{'address':'a@b','kind':'mail-user','guest':'yes'}]}", "recipients[0].guest: want true or false, got string" },
+	{ HEAD "'recipients':[{'address':'a@b','kind':'mail-user','remote_mailbox':1}]}", "recipients[0].remote_mailbox: want true or false, got number" },
 	{ "{'schema':'aliasaudit.snapshot/1','tenant':'t','provider':'p','domains':[{'type':'alias'}],'recipients':[]}", "c.json: domains[0].name: missing" },
 	{ "{'schema':'aliasaudit.snapshot/1','tenant':'t','provider':'p','domains':[{'name':'a.b','type':'hosted'}],'recipients':[]}", "domains[0].type: unknown value \"hosted\" (want authoritative, internal-relay, alias, external-relay)" },
 	{ "{'schema':'aliasaudit.snapshot/1','tenant':'t','provider':'p','domains':[{'name':'a.b','primary':'yes'}],'recipients':[]}", "domains[0].primary: want true or false, got string" },
@@ -153,6 +160,9 @@ static const struct {
 	{ HEAD "'recipients':[],'forwards':[{'from':'a@b','to':['x@y'],'via':'smtp'}]}", "forwards[0].via: unknown value \"smtp\" (want mailbox, inbox-rule, transport-rule, gmail-autoforward, gmail-filter, routing)" },
 	{ HEAD "'recipients':[],'forwards':[{'from':'a@b','to':['x@y'],'via':'mailbox','keep_copy':0}]}", "forwards[0].keep_copy: want true or false, got number" },
 	{ HEAD "'recipients':[],'forwards':{}}", "c.json: forwards: want an array, got object" },
+	{ HEAD "'recipients':[],'forwards':[{'from':'a@b','to':['x@y'],'via':'inbox-rule','action':'bounce'}]}",
+	  "forwards[0].action: unknown value \"bounce\" (want forward, redirect, forward-as-attachment)" },
+	{ HEAD "'recipients':[],'forwards':[{'from':'a@b','to':['x@y'],'via':'inbox-rule','action':true}]}", "forwards[0].action: want a string, got boolean" },
 	/* auto_replies, send_as */
 	{ HEAD "'recipients':[],'auto_replies':[{'enabled':true}]}", "auto_replies[0].address: missing" },
 	{ HEAD "'recipients':[],'auto_replies':[{'address':'a@b'}]}", "auto_replies[0].enabled: missing" },
@@ -173,9 +183,14 @@ static const struct {
 	{ HEAD "'recipients':[],'policy':{'outbound_forwarding':[{'name':'D','mode':'on','priority':1.5}]}}", "policy.outbound_forwarding[0].priority: want an integer, got 1.5" },
 	{ HEAD "'recipients':[],'policy':{'outbound_forwarding':[{'name':'D','mode':'on','priority':'1'}]}}", "priority: want an integer, got string" },
 	{ HEAD "'recipients':[],'policy':{'outbound_forwarding':[{'name':'D','mode':'on','users':[1]}]}}", "policy.outbound_forwarding[0].users[0]: want a string, got number" },
+	{ HEAD "'recipients':[],'policy':{'outbound_forwarding':[{'name':'D','mode':'on','except_users':'a@b'}]}}", "policy.outbound_forwarding[0].except_users: want an array, got string" },
+	{ HEAD "'recipients':[],'policy':{'outbound_forwarding':[{'name':'D','mode':'on','except_groups':[1]}]}}", "policy.outbound_forwarding[0].except_groups[0]: want a string, got number" },
+	{ HEAD "'recipients':[],'policy':{'outbound_forwarding':[{'name':'D','mode':'on','except_domains':['']}]}}", "policy.outbound_forwarding[0].except_domains[0]: empty" },
 	{ HEAD "'recipients':[],'policy':{'remote_domains':[{'domain':'*'}]}}", "policy.remote_domains[0].auto_forward: missing" },
 	{ HEAD "'recipients':[],'policy':{'remote_domains':[{'auto_forward':true}]}}", "policy.remote_domains[0].domain: missing" },
-	{ HEAD "'recipients':[],'policy':{'auto_forwarding_ou':[{'enabled':true}]}}", "policy.auto_forwarding_ou[0].org_unit: missing" },
+	{ HEAD "'recipients':[],'policy':{'auto_forwarding_ou':[{'enabled':true}]}}", "policy.auto_forwarding_ou[0].org_unit: missing (an entry names an org_unit or a group)" },
+	{ HEAD "'recipients':[],'policy':{'auto_forwarding_ou':[{'org_unit':'/','group':'g@b','enabled':true}]}}", "policy.auto_forwarding_ou[0].group: set together with org_unit" },
+	{ HEAD "'recipients':[],'policy':{'auto_forwarding_ou':[{'group':'','enabled':true}]}}", "policy.auto_forwarding_ou[0].group: empty" },
 	{ HEAD "'recipients':[],'policy':{'auto_forwarding_ou':[{'org_unit':'/'}]}}", "policy.auto_forwarding_ou[0].enabled: missing" },
 	{ HEAD "'recipients':[],'policy':{'catch_all':[{'domain':'a.b','target':'x@a.b'}]}}", "policy.catch_all[0].scope: missing" },
 	{ HEAD "'recipients':[],'policy':{'catch_all':[{'domain':'a.b','scope':'all'}]}}", "policy.catch_all[0].target: missing" },
@@ -544,6 +559,58 @@ static void test_defaults(void **state)
 	snapshot_free(s);
 }
 
+/* test_extensions - the v1 extensions read as documented; left out, they are "not said" */
+static void test_extensions(void **state)
+{
+	(void)state;
+	struct snapshot *s = parse_ok(
+		"{'schema':'aliasaudit.snapshot/1','tenant':'t','provider':'m365',"
+		"'domains':[{'name':'a.b'},{'name':'r.a.b','type':'external-relay'}],"
+		"'recipients':[{'address':'g@a.b','kind':'mail-user','guest':true,'external_address':'g@x.org'},"
+		"  {'address':'o@a.b','kind':'mail-user','remote_mailbox':true},"
+		"  {'address':'d@a.b','kind':'group','group_kind':'dynamic'},{'address':'u@a.b','kind':'user'}],"
+		"'forwards':[{'from':'u@a.b','to':['x@y'],'via':'inbox-rule','action':'forward-as-attachment'},"
+		"  {'from':'u@a.b','to':['x@y'],'via':'inbox-rule'}],"
+		"'policy':{'outbound_forwarding':[{'name':'P','mode':'on','except_users':['u@a.b'],"
+		"  'except_groups':['d@a.b','e@a.b'],'except_domains':['a.b']}],"
+		"  'auto_forwarding_ou':[{'group':'d@a.b','enabled':false}]}}");
+	assert_int_equal(s->domains[1].type, DOM_EXTERNAL_RELAY);
+	assert_int_equal(s->recipients[0].kind, RK_MAIL_USER);
+	assert_true(s->recipients[0].guest);
+	assert_false(s->recipients[0].remote_mailbox);
+	assert_string_equal(s->recipients[0].external_address, "g@x.org");
+	assert_true(s->recipients[1].remote_mailbox);
+	assert_null(s->recipients[1].external_address);
+	assert_int_equal(s->recipients[2].group_kind, GK_DYNAMIC);
+	assert_int_equal(s->recipients[2].nr_members, 0); /* dynamic: members may be absent */
+	assert_int_equal(s->recipients[3].group_kind, GK_UNSET);
+	assert_int_equal(s->forwards[0].action, FA_FORWARD_AS_ATTACHMENT);
+	assert_int_equal(s->forwards[1].action, FA_UNSET);
+	const struct outbound_policy *op = &s->policy.outbound_forwarding[0];
+	assert_int_equal(op->nr_except_users, 1);
+	assert_int_equal(op->nr_except_groups, 2);
+	assert_string_equal(op->except_groups[1], "e@a.b");
+	assert_string_equal(op->except_domains[0], "a.b");
+	assert_null(s->policy.auto_forwarding_ou[0].org_unit);
+	assert_string_equal(s->policy.auto_forwarding_ou[0].group, "d@a.b");
+	snapshot_free(s);
+
+	/* an incomplete snapshot may leave out domains and recipients: they are
+	 * then "not read", never "none" */
+	s = parse_ok("{'schema':'aliasaudit.snapshot/1','tenant':'t','provider':'p',"
+		     "'errors':[{'object':'directory','message':'503','area':'forwards'}]}");
+	assert_false(s->complete);
+	assert_true(s->recipients_absent);
+	assert_true(s->domains_absent);
+	assert_true(snapshot_area_failed(s, "recipients", "a@b"));
+	assert_false(snapshot_area_failed(s, "send_as", NULL));
+	snapshot_free(s);
+	s = parse_ok(HEAD "'complete':false}");
+	assert_true(s->recipients_absent);
+	assert_false(s->domains_absent);
+	snapshot_free(s);
+}
+
 /* test_unknown_and_order - unknown members anywhere are ignored; schema may come last */
 static void test_unknown_and_order(void **state)
 {
@@ -601,6 +668,7 @@ int main(void)
 		cmocka_unit_test(test_minimal_absent),
 		cmocka_unit_test(test_empty_present),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_extensions),
 		cmocka_unit_test(test_unknown_and_order),
 		cmocka_unit_test(test_read_file),
 	};

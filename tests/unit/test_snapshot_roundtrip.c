@@ -88,7 +88,13 @@ static void same_model(const struct snapshot *a, const struct snapshot *b)
 		SAME_STR(x->org_unit, y->org_unit);
 		SAME_STR(x->id, y->id);
 		SAME_STR(x->name, y->name);
+		SAME(x->group_kind, y->group_kind);
+		SAME_STR(x->external_address, y->external_address);
+		SAME(x->guest, y->guest);
+		SAME(x->remote_mailbox, y->remote_mailbox);
 	}
+	SAME(a->domains_absent, b->domains_absent);
+	SAME(a->recipients_absent, b->recipients_absent);
 	SAME(a->has_forwards, b->has_forwards);
 	SAME(a->nr_forwards, b->nr_forwards);
 	for (size_t i = 0; i < a->nr_forwards; i++) {
@@ -101,6 +107,7 @@ static void same_model(const struct snapshot *a, const struct snapshot *b)
 		SAME(x->conditional, y->conditional);
 		SAME_STR(x->name, y->name);
 		SAME_STR(x->id, y->id);
+		SAME(x->action, y->action);
 	}
 	SAME(a->has_auto_replies, b->has_auto_replies);
 	SAME(a->nr_auto_replies, b->nr_auto_replies);
@@ -132,6 +139,9 @@ static void same_model(const struct snapshot *a, const struct snapshot *b)
 		same_strs(x->users, x->nr_users, y->users, y->nr_users);
 		same_strs(x->groups, x->nr_groups, y->groups, y->nr_groups);
 		same_strs(x->domains, x->nr_domains, y->domains, y->nr_domains);
+		same_strs(x->except_users, x->nr_except_users, y->except_users, y->nr_except_users);
+		same_strs(x->except_groups, x->nr_except_groups, y->except_groups, y->nr_except_groups);
+		same_strs(x->except_domains, x->nr_except_domains, y->except_domains, y->nr_except_domains);
 	}
 	SAME(p->has_remote_domains, r->has_remote_domains);
 	SAME(p->nr_remote_domains, r->nr_remote_domains);
@@ -143,6 +153,7 @@ static void same_model(const struct snapshot *a, const struct snapshot *b)
 	SAME(p->nr_auto_forwarding_ou, r->nr_auto_forwarding_ou);
 	for (size_t i = 0; i < p->nr_auto_forwarding_ou; i++) {
 		SAME_STR(p->auto_forwarding_ou[i].org_unit, r->auto_forwarding_ou[i].org_unit);
+		SAME_STR(p->auto_forwarding_ou[i].group, r->auto_forwarding_ou[i].group);
 		SAME(p->auto_forwarding_ou[i].enabled, r->auto_forwarding_ou[i].enabled);
 	}
 	SAME(p->has_catch_all, r->has_catch_all);
@@ -202,6 +213,25 @@ static const char *const docs[] = {
 	"  'auto_forwarding_ou':[{'org_unit':'/sales','enabled':false}],"
 	"  'catch_all':[{'domain':'contoso.com','target':'it@contoso.com','scope':'unknown-only','source':'config','name':'C'},"
 	"    {'domain':'c.net','target':'it@contoso.com','scope':'all'}]}}",
+	/* the v1 extensions (docs/snapshot.md section 9) */
+	"{'schema':'aliasaudit.snapshot/1','tenant':'contoso','provider':'m365',"
+	"'domains':[{'name':'contoso.com','primary':true},{'name':'hyb.contoso.com','type':'external-relay'}],"
+	"'recipients':[{'address':'g@contoso.com','kind':'mail-user','guest':true,'external_address':'g@gmail.com'},"
+	"  {'address':'onprem@contoso.com','kind':'mail-user','remote_mailbox':true,'external_address':'onprem@hyb.contoso.com'},"
+	"  {'address':'dl@contoso.com','kind':'group','group_kind':'distribution','members':[]},"
+	"  {'address':'sec@contoso.com','kind':'group','group_kind':'security','members':[]},"
+	"  {'address':'m365@contoso.com','kind':'group','group_kind':'microsoft365','members':[]},"
+	"  {'address':'dyn@contoso.com','kind':'group','group_kind':'dynamic','members':[]},"
+	"  {'address':'c@x.org','kind':'contact','external_address':'c@x.org'}],"
+	"'forwards':[{'from':'g@contoso.com','to':['a@b.c'],'via':'inbox-rule','action':'redirect'},"
+	"  {'from':'g@contoso.com','to':['a@b.c'],'via':'inbox-rule','action':'forward'},"
+	"  {'from':'g@contoso.com','to':['a@b.c'],'via':'transport-rule','action':'forward-as-attachment'}],"
+	"'policy':{'outbound_forwarding':[{'name':'P','mode':'on','priority':1,'users':['a@contoso.com'],"
+	"    'except_users':['b@contoso.com'],'except_groups':['dl@contoso.com'],'except_domains':['x.com']}],"
+	"  'auto_forwarding_ou':[{'org_unit':'/','enabled':true},{'group':'dl@contoso.com','enabled':false}]}}",
+	/* an incomplete snapshot may leave out domains and recipients */
+	"{'schema':'aliasaudit.snapshot/1','tenant':'t','provider':'p','complete':false,"
+	"'errors':[{'object':'directory','message':'HTTP 503','area':'recipients'}],'forwards':[]}",
 	/* the minimum */
 	"{'schema':'aliasaudit.snapshot/1','tenant':'t','provider':'p','domains':[],'recipients':[]}",
 	/* empty sections are kept as empty */
@@ -243,6 +273,22 @@ static void test_absent_stays_absent(void **state)
 	assert_non_null(strstr(out, "\"send_as\": ["));
 	assert_non_null(strstr(out, "\"complete\": true"));
 	assert_true(starts_with(out, "{\n  \"schema\": \"aliasaudit.snapshot/1\",\n  \"tenant\": \"t\",\n"));
+	free(out);
+
+	/* extensions left unsaid are not written */
+	static const char *const unsaid[] = {
+		"group_kind", "external_address", "guest", "remote_mailbox", "action", "except_", "\"group\":",
+	};
+	out = roundtrip("{'schema':'aliasaudit.snapshot/1','tenant':'t','provider':'p','domains':[],"
+			"'recipients':[{'address':'g@b','kind':'group','members':[]}],"
+			"'forwards':[{'from':'g@b','to':['x@y'],'via':'inbox-rule'}],"
+			"'policy':{'outbound_forwarding':[{'name':'D','mode':'on'}],"
+			"'auto_forwarding_ou':[{'org_unit':'/','enabled':true}]}}");
+	for (size_t i = 0; i < ARRAY_SIZE(unsaid); i++)
+		if (strstr(out, unsaid[i])) {
+			fprintf(stderr, "%s in:\n%s\n", unsaid[i], out);
+			fail();
+		}
 	free(out);
 
 	out = roundtrip("{'schema':'aliasaudit.snapshot/1','tenant':'t','provider':'p','domains':[],'recipients':[],"
