@@ -410,6 +410,7 @@ int gws_add_policy(struct gws_build *b, const cJSON *p,
 		if (alloc != b->alloc_ou)
 			b->ou_order = xreallocarray(b->ou_order, b->alloc_ou, sizeof(*b->ou_order));
 	}
+	memset(&b->ou[b->nr_ou], 0, sizeof(b->ou[b->nr_ou]));
 	b->ou[b->nr_ou].org_unit = AS(b, path);
 	b->ou[b->nr_ou].enabled = enabled;
 	b->ou_order[b->nr_ou] = order;
