@@ -47,8 +47,6 @@ int report_write_sarif(FILE *out, const struct audit_result *res,
 		       const struct report_options *opt, char **err);
 int report_write_junit(FILE *out, const struct audit_result *res,
 		       const struct report_options *opt, char **err);
-/* snapshot_errors_json - a snapshot's collection errors as the JSON array of §6 */
-cJSON *snapshot_errors_json(const struct snapshot *s);
 /* report_findings_json - the findings document (schema aliasaudit.findings/1) */
 cJSON *report_findings_json(const struct audit_result *res);
 

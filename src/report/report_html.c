@@ -390,7 +390,7 @@ static void write_finding(struct strbuf *sb, const struct finding *f, const char
 		}
 		strbuf_puts(sb, "</dd>\n");
 	}
-	const char *const *refs = report_finding_refs(f);
+	const char *const *refs = finding_refs(f);
 	if (refs && refs[0]) {
 		strbuf_puts(sb, "<dt>Controls</dt><dd><ul class=\"refs\">");
 		for (size_t i = 0; refs[i]; i++) {

@@ -1,31 +1,16 @@
 /*
  * report_json.c - the findings document, schema "aliasaudit.findings/1"
- * (product.md §6), built with cJSON. Other writers (html, sarif, history)
- * reuse report_findings_json() so every format says the same thing.
+ * (docs/reports.md), built with cJSON; each finding is core/finding_json.c's
+ * object, the one the history stores too.
  */
 #include "report/report.h"
+#include "core/finding_json.h"
 #include "checks/check.h"
 #include "core/status.h"
 #include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-cJSON *snapshot_errors_json(const struct snapshot *s)
-{
-	cJSON *errs = cJSON_CreateArray();
-	for (size_t e = 0; e < s->nr_errors; e++) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "object", s->errors[e].object ? s->errors[e].object : "");
-		cJSON_AddStringToObject(o, "message", s->errors[e].message ? s->errors[e].message : "");
-		if (s->errors[e].area)
-			cJSON_AddStringToObject(o, "area", s->errors[e].area);
-		if (s->errors[e].address)
-			cJSON_AddStringToObject(o, "address", s->errors[e].address);
-		cJSON_AddItemToArray(errs, o);
-	}
-	return errs;
-}
 
 static cJSON *tenants_json(const struct audit_result *res)
 {
@@ -64,46 +49,6 @@ static cJSON *summary_json(const struct audit_result *res)
 	cJSON_AddItemToObject(sum, "by_severity", sev);
 	cJSON_AddItemToObject(sum, "by_check", chk);
 	return sum;
-}
-
-static cJSON *finding_json(const struct finding *f)
-{
-	cJSON *o = cJSON_CreateObject(), *sym = cJSON_CreateObject(), *path = cJSON_CreateArray();
-	cJSON *fix = cJSON_CreateObject(), *refs = cJSON_CreateArray();
-	cJSON_AddStringToObject(o, "id", f->id);
-	cJSON_AddStringToObject(o, "check", f->check->id);
-	cJSON_AddStringToObject(o, "severity", severity_name(f->severity));
-	cJSON_AddStringToObject(o, "tenant", f->tenant);
-	cJSON_AddStringToObject(o, "provider", f->provider);
-	cJSON_AddStringToObject(o, "subject", f->subject);
-	cJSON_AddStringToObject(o, "summary", f->summary);
-	if (f->symptom_code)
-		cJSON_AddStringToObject(sym, "code", f->symptom_code);
-	else
-		cJSON_AddNullToObject(sym, "code");
-	cJSON_AddStringToObject(sym, "text", f->symptom_text ? f->symptom_text : "");
-	cJSON_AddItemToObject(o, "symptom", sym);
-	for (size_t i = 0; i < f->nr_path; i++) {
-		cJSON *h = cJSON_CreateObject();
-		cJSON_AddStringToObject(h, "address", f->path[i].address);
-		cJSON_AddStringToObject(h, "via", f->path[i].via);
-		if (f->path[i].object)
-			cJSON_AddStringToObject(h, "object", f->path[i].object);
-		cJSON_AddItemToArray(path, h);
-	}
-	cJSON_AddItemToObject(o, "path", path);
-	cJSON_AddItemToObject(o, "evidence", cJSON_Duplicate(f->evidence, 1));
-	cJSON_AddStringToObject(fix, "id", f->fix->id);
-	cJSON_AddBoolToObject(fix, "automated", f->fix->automated);
-	cJSON_AddStringToObject(fix, "title", f->fix->title);
-	cJSON_AddStringToObject(fix, "steps", f->fix->steps);
-	if (f->fix_note)
-		cJSON_AddStringToObject(fix, "note", f->fix_note);
-	cJSON_AddItemToObject(o, "fix", fix);
-	for (size_t i = 0; f->refs && f->refs[i]; i++)
-		cJSON_AddItemToArray(refs, cJSON_CreateString(f->refs[i]));
-	cJSON_AddItemToObject(o, "refs", refs);
-	return o;
 }
 
 /* report_findings_head_json - the findings document without its findings array */

@@ -202,17 +202,12 @@ void report_path(struct strbuf *sb, const struct finding *f)
 
 void report_refs(struct strbuf *sb, const struct finding *f, const char *sep)
 {
-	const char *const *r = report_finding_refs(f);
+	const char *const *r = finding_refs(f);
 	for (size_t i = 0; r && r[i]; i++) {
 		if (i)
 			strbuf_puts(sb, sep);
 		strbuf_puts(sb, r[i]);
 	}
-}
-
-const char *const *report_finding_refs(const struct finding *f)
-{
-	return f->refs ? f->refs : f->check ? f->check->refs : NULL;
 }
 
 void report_count(const struct audit_result *res, const char *tenant, struct report_counts *c)

@@ -10,6 +10,7 @@
 #ifndef ALIASAUDIT_REPORT_UTIL_H
 #define ALIASAUDIT_REPORT_UTIL_H
 
+#include "core/finding_json.h" /* finding_refs */
 #include "core/audit.h"
 #include "checks/check.h"
 #include "base/strbuf.h"
@@ -44,8 +45,6 @@ char *utf8_clean(const char *s);
 const char *report_via_label(const char *via);
 /* report_path - f's path as plain text: a@x → b@y (inbox rule "Archive") → … */
 void report_path(struct strbuf *sb, const struct finding *f);
-/* report_finding_refs - f's control references (NULL-terminated; may be NULL) */
-const char *const *report_finding_refs(const struct finding *f);
 /* report_refs - f's control references joined with sep */
 void report_refs(struct strbuf *sb, const struct finding *f, const char *sep);
 

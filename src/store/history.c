@@ -13,9 +13,10 @@
  * transactions. Errors are one line: "DB: what went wrong".
  */
 #include "store/history.h"
-#include "report/report.h"
-#include "report/report_util.h"
+#include "core/finding_json.h"
+#include "core/status.h"
 #include "base/arena.h"
+#include "base/strbuf.h"
 #include "checks/check.h"
 #include "base/util.h"
 
@@ -230,57 +231,23 @@ fail:
 
 /* --- recording --- */
 
-/* finding_blob - the finding as the JSON stored with it (a superset of the
- * findings JSON contract: also the check's title and default severity, the
- * fix steps and note), enough to rebuild it for a report */
+/* finding_blob - the finding as the JSON stored with it: the findings
+ * document's object (core/finding_json.c) plus what rebuilds it for a report
+ * without the catalog: the blob schema, the check's title and default
+ * severity. fix_note is also kept at the top, where blobs before the shared
+ * serialiser had it (the reader takes either). */
 static char *finding_blob(const struct finding *f)
 {
-	cJSON *o = cJSON_CreateObject(), *a;
-	const char *const *refs = report_finding_refs(f);
+	cJSON *o = finding_json(f);
 	char *text;
 
 	cJSON_AddStringToObject(o, "schema", FINDING_BLOB_SCHEMA);
-	cJSON_AddStringToObject(o, "id", f->id);
-	cJSON_AddStringToObject(o, "check", f->check ? f->check->id : "unknown");
 	if (f->check && f->check->title)
 		cJSON_AddStringToObject(o, "check_title", f->check->title);
 	if (f->check)
 		cJSON_AddStringToObject(o, "check_severity", severity_name(f->check->severity));
-	cJSON_AddStringToObject(o, "severity", severity_name(f->severity));
-	cJSON_AddStringToObject(o, "tenant", f->tenant);
-	cJSON_AddStringToObject(o, "provider", f->provider);
-	cJSON_AddStringToObject(o, "subject", f->subject);
-	cJSON_AddStringToObject(o, "summary", f->summary);
-	if (f->symptom_code || f->symptom_text) {
-		cJSON *s = cJSON_AddObjectToObject(o, "symptom");
-		if (f->symptom_code)
-			cJSON_AddStringToObject(s, "code", f->symptom_code);
-		if (f->symptom_text)
-			cJSON_AddStringToObject(s, "text", f->symptom_text);
-	}
-	a = cJSON_AddArrayToObject(o, "path");
-	for (size_t i = 0; i < f->nr_path; i++) {
-		cJSON *h = cJSON_CreateObject();
-		cJSON_AddStringToObject(h, "address", f->path[i].address);
-		cJSON_AddStringToObject(h, "via", f->path[i].via);
-		if (f->path[i].object)
-			cJSON_AddStringToObject(h, "object", f->path[i].object);
-		cJSON_AddItemToArray(a, h);
-	}
-	cJSON_AddItemToObject(o, "evidence", f->evidence ? cJSON_Duplicate(f->evidence, 1) : cJSON_CreateObject());
-	if (f->fix) {
-		cJSON *x = cJSON_AddObjectToObject(o, "fix");
-		cJSON_AddStringToObject(x, "id", f->fix->id ? f->fix->id : "");
-		cJSON_AddBoolToObject(x, "automated", f->fix->automated);
-		cJSON_AddStringToObject(x, "title", f->fix->title ? f->fix->title : "");
-		if (f->fix->steps)
-			cJSON_AddStringToObject(x, "steps", f->fix->steps);
-	}
 	if (f->fix_note)
 		cJSON_AddStringToObject(o, "fix_note", f->fix_note);
-	a = cJSON_AddArrayToObject(o, "refs");
-	for (size_t i = 0; refs && refs[i]; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(refs[i]));
 	text = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	if (!text)
@@ -510,6 +477,13 @@ static const char *jstr(const cJSON *o, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* jtext - a non-empty string member or NULL (a stored symptom without text is "") */
+static const char *jtext(const cJSON *o, const char *key)
+{
+	const char *s = jstr(o, key);
+	return s && *s ? s : NULL;
+}
+
 /* blob_fix - a fix_def (in the view's arena) from a stored "fix" object */
 static const struct fix_def *blob_fix(struct view_priv *p, const cJSON *fix)
 {
@@ -556,7 +530,7 @@ static const struct check_def *priv_check(struct view_priv *p, const cJSON *o)
 	sev = severity_parse(jstr(o, "check_severity") ? jstr(o, "check_severity") : jstr(o, "severity"));
 	c->severity = sev < 0 ? SEV_INFO : (enum severity)sev;
 	c->symptom_code = arena_strdup(&p->arena, jstr(sym, "code"));
-	c->symptom_text = arena_strdup(&p->arena, jstr(sym, "text"));
+	c->symptom_text = arena_strdup(&p->arena, jtext(sym, "text"));
 	if (cJSON_IsObject(fix))
 		c->fix = blob_fix(p, fix);
 	c->refs = blob_refs(p, refs);
@@ -591,10 +565,10 @@ static int rebuild_finding(struct view_priv *p, struct finding_list *l, const ch
 	f->fix = cJSON_IsObject(fix) ? blob_fix(p, fix) : NULL;
 	sym = cJSON_GetObjectItemCaseSensitive(o, "symptom");
 	f->symptom_code = arena_strdup(&p->arena, jstr(sym, "code"));
-	f->symptom_text = arena_strdup(&p->arena, jstr(sym, "text"));
+	f->symptom_text = arena_strdup(&p->arena, jtext(sym, "text"));
 	f->refs = blob_refs(p, cJSON_GetObjectItemCaseSensitive(o, "refs"));
-	if (jstr(o, "fix_note"))
-		f->fix_note = xstrdup(jstr(o, "fix_note"));
+	if (jstr(o, "fix_note") || jstr(fix, "note"))
+		f->fix_note = xstrdup(jstr(o, "fix_note") ? jstr(o, "fix_note") : jstr(fix, "note"));
 	pa = cJSON_GetObjectItemCaseSensitive(o, "path");
 	cJSON_ArrayForEach(hop, pa)
 		if (jstr(hop, "address"))

@@ -13,6 +13,7 @@
 #include "store/history.h"
 #include "report/report.h"
 #include "report/report_util.h"
+#include "core/finding_json.h"
 #include "base/util.h"
 #include "test_report_fixture.h"
 
@@ -103,7 +104,7 @@ static void test_record_and_diff(void **state)
 			assert_string_equal(f->fix->id, "m365.inbox-rule.disable");
 			assert_true(f->fix->automated);
 			assert_non_null(f->fix->steps);
-			assert_string_equal(report_finding_refs(f)[1], "MS.EXO.1.1v2");
+			assert_string_equal(finding_refs(f)[1], "MS.EXO.1.1v2");
 			assert_string_equal(f->symptom_code, "554 5.4.14");
 		}
 	}
@@ -121,6 +122,68 @@ static void test_record_and_diff(void **state)
 		}
 	}
 	history_view_release(&v);
+	free(path);
+}
+
+/* test_blob_is_the_report_object - the stored blob is the JSON report's
+ * finding object (one serialiser) plus the history's own members, and a
+ * finding with no symptom and with a fix note comes back as it was */
+static void test_blob_is_the_report_object(void **state)
+{
+	static const struct check_def quiet = {
+		.id = "route.chain", .title = "Chain", .severity = SEV_LOW, .fix = &fx_fix_rule,
+	};
+	char *path = db_path("blob.db"), *err = NULL, *blob = NULL;
+	struct audit_result res;
+	struct history_view v;
+	struct finding *f;
+	cJSON *stored, *want;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	(void)state;
+	fx_build(&res, "2026-11-20T06:00:00Z", false);
+	f = finding_new(&res.findings, &quiet, "contoso", "m365", "a@contoso.com", "a chain");
+	finding_add_hop(f, "a@contoso.com", "start", NULL);
+	f->fix_note = xstrdup("break it at a@contoso.com");
+	finding_set_id(f, NULL);
+	if (history_record(path, &res, &err))
+		fail_msg("history_record: %s", err);
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT data FROM run_findings WHERE check_id = 'route.chain'",
+					    -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	blob = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	stored = cJSON_Parse(blob);
+	assert_non_null(stored);
+	assert_string_equal(cJSON_GetObjectItem(stored, "schema")->valuestring, "aliasaudit.history-finding/1");
+	assert_string_equal(cJSON_GetObjectItem(stored, "check_title")->valuestring, "Chain");
+	assert_string_equal(cJSON_GetObjectItem(stored, "fix_note")->valuestring, "break it at a@contoso.com");
+	cJSON_DeleteItemFromObject(stored, "schema");
+	cJSON_DeleteItemFromObject(stored, "check_title");
+	cJSON_DeleteItemFromObject(stored, "check_severity");
+	cJSON_DeleteItemFromObject(stored, "fix_note");
+	want = finding_json(&res.findings.items[res.findings.nr - 1]);
+	assert_true(cJSON_Compare(stored, want, true));
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(want, "symptom"), "code")));
+
+	assert_int_equal(history_view_load(path, NULL, NULL, &v, &err), 0);
+	for (size_t i = 0; i < v.result.findings.nr; i++) {
+		f = &v.result.findings.items[i];
+		if (strcmp(f->check->id, "route.chain"))
+			continue;
+		assert_null(f->symptom_code);
+		assert_null(f->symptom_text);
+		assert_string_equal(f->fix_note, "break it at a@contoso.com");
+	}
+	history_view_release(&v);
+	cJSON_Delete(stored);
+	cJSON_Delete(want);
+	fx_free(&res);
+	free(blob);
 	free(path);
 }
 
@@ -321,6 +384,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_record_and_diff),
+		cmocka_unit_test(test_blob_is_the_report_object),
 		cmocka_unit_test(test_since_and_filter),
 		cmocka_unit_test(test_empty_and_missing),
 		cmocka_unit_test(test_corrupt),
