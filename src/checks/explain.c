@@ -1,11 +1,11 @@
 /*
  * explain.c - the bounce-code table and its lookup (see explain.h).
  *
- * Facts come from docs/api/m365.md §4-5 (Microsoft documentation: NDR
- * reference, "outbound spam policies and external email forwarding", SRS),
- * from the seed article's diagnostic checklist, and for 5.2.4 / 4.6.0 / 5.4.6
- * from the OpenSMTPD and Postfix sources summarised in docs/style.md. An entry
- * whose text is known only from public logs is marked unverified.
+ * Each entry's .source names the public document it follows (Microsoft Learn:
+ * the Exchange Online NDR reference, "Control automatic external email
+ * forwarding", SRS; RFC 7208/7489; the OpenSMTPD and Postfix sources for
+ * 5.2.4 / 4.6.0 / 5.4.6); the user sees it. An entry whose text is known only
+ * from public logs is marked unverified.
  */
 #include "checks/explain.h"
 #include "base/strbuf.h"
@@ -32,8 +32,8 @@ static const struct explain_entry entries[] = {
 			"Please contact your administrator for further assistance. AS(7555)",
 		.origin = "Exchange Online, sent to the original sender of a message that a mailbox "
 			  "tried to forward outside the organization",
-		.source = "docs/api/m365.md §4-5 (Microsoft: outbound spam policies and external email "
-			  "forwarding); seed article, misconfiguration 2",
+		.source = "Microsoft Learn, Control automatic external email forwarding in Microsoft 365 "
+			  "(https://learn.microsoft.com/defender-office-365/outbound-spam-policies-external-email-forwarding)",
 		.verified = true,
 		.see_also = "Once forwarding is allowed, forwarded mail can still fail SPF/DMARC at the "
 			    "receiver: 'aliasaudit audit --check forward.external-auth', and "
@@ -83,8 +83,8 @@ static const struct explain_entry entries[] = {
 		.title = "Hop count exceeded - possible mail loop",
 		.text = "554 5.4.14 Hop count exceeded - possible mail loop ATTR34 [SERVER.prod.protection.outlook.com]",
 		.origin = "Exchange Online (Exchange Server on premises says 5.4.6)",
-		.source = "docs/api/m365.md §5 (Microsoft: fix NDR error codes 5.4.6 through 5.4.20); "
-			  "seed article, checklist and misconfiguration 3",
+		.source = "Microsoft Learn, Fix NDR error codes 5.4.6 through 5.4.20 in Exchange Online "
+			  "(https://learn.microsoft.com/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/fix-error-code-5-4-6-through-5-4-20-in-exchange-online)",
 		.verified = true,
 		.causes = {
 			{
@@ -131,8 +131,9 @@ static const struct explain_entry entries[] = {
 		.text = "554 5.4.6 Hop count exceeded - possible mail loop   (Postfix: \"5.4.6 mail "
 			"forwarding loop for ADDRESS\", \"5.4.6 recipient nesting limit exceeded\")",
 		.origin = "Exchange Server on premises; Postfix local(8); other MTAs",
-		.source = "docs/api/m365.md §5 (Microsoft: fix NDR error codes 5.4.6 through 5.4.20); "
-			  "Postfix local/recipient.c as summarised in docs/style.md",
+		.source = "Microsoft Learn, Fix NDR error codes 5.4.6 through 5.4.20 in Exchange Online "
+			  "(https://learn.microsoft.com/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/fix-error-code-5-4-6-through-5-4-20-in-exchange-online); "
+			  "Postfix source, src/local/recipient.c (recipient nesting limit)",
 		.verified = true,
 		.causes = {
 			{
@@ -163,8 +164,8 @@ static const struct explain_entry entries[] = {
 		.title = "Bad destination mailbox address (user unknown)",
 		.text = "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found   (variant: RESOLVER.ADR.ExRecipNotFound)",
 		.origin = "Exchange Online / Exchange Server; most MTAs use 5.1.1 for 'user unknown'",
-		.source = "docs/api/m365.md §5 (Microsoft NDR reference); seed article checklist "
-			  "('Ghost Target')",
+		.source = "Microsoft Learn, Non-delivery reports in Exchange Online "
+			  "(https://learn.microsoft.com/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/non-delivery-reports-in-exchange-online)",
 		.verified = true,
 		.causes = {
 			{
@@ -211,7 +212,9 @@ static const struct explain_entry entries[] = {
 		.title = "Recipient not found by SMTP address lookup",
 		.text = "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup",
 		.origin = "Exchange Online",
-		.source = "docs/api/m365.md §5 (Microsoft NDR reference; text from public bounces)",
+		.source = "Microsoft Learn, Non-delivery reports in Exchange Online "
+			  "(https://learn.microsoft.com/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/non-delivery-reports-in-exchange-online); "
+			  "the text as public bounces show it",
 		.verified = true,
 		.causes = {
 			{
@@ -240,7 +243,9 @@ static const struct explain_entry entries[] = {
 		.text = "550 5.4.1 Recipient address rejected: Access denied. AS(201806281) [SERVER]   "
 			"(or: 550 5.4.1 Relay Access Denied)",
 		.origin = "Exchange Online Protection, at the edge, before the message is accepted",
-		.source = "docs/api/m365.md §5 (Microsoft NDR reference; widely logged text)",
+		.source = "Microsoft Learn, Non-delivery reports in Exchange Online "
+			  "(https://learn.microsoft.com/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/non-delivery-reports-in-exchange-online); "
+			  "the text as widely logged",
 		.verified = true,
 		.causes = {
 			{
@@ -277,8 +282,9 @@ static const struct explain_entry entries[] = {
 		.text = "550 5.7.1 Delivery not authorized   (also: \"Unable to relay\", \"Client was not "
 			"authenticated\", or a receiver's policy text)",
 		.origin = "Exchange Online / Exchange Server; many receivers use 5.7.1 for policy rejections",
-		.source = "docs/api/m365.md §5 (Microsoft NDR reference); seed article, core mechanics "
-			  "(SPF/DMARC and forwarding)",
+		.source = "Microsoft Learn, Non-delivery reports in Exchange Online "
+			  "(https://learn.microsoft.com/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/non-delivery-reports-in-exchange-online); "
+			  "RFC 7208 (SPF) appendix D, RFC 7489 (DMARC) on forwarding",
 		.verified = true,
 		.see_also = HEADERS_HINT,
 		.causes = {
@@ -334,8 +340,10 @@ static const struct explain_entry entries[] = {
 		.text = "550 5.7.60 SMTP; Client does not have permissions to send as this sender",
 		.origin = "Exchange Online, on submission (SMTP AUTH or client) with a From address the "
 			  "account may not use",
-		.source = "docs/api/m365.md §5: seen in a public SMTP log only, not in Microsoft's NDR "
-			  "table (unverified)",
+		.source = "seen in a public SMTP log only, not in Microsoft Learn, Non-delivery reports in "
+			  "Exchange Online "
+			  "(https://learn.microsoft.com/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/non-delivery-reports-in-exchange-online) "
+			  "(unverified)",
 		.verified = false,
 		.causes = {
 			{
@@ -375,7 +383,7 @@ static const struct explain_entry entries[] = {
 		.text = "524 5.2.4 Mailing list expansion problem",
 		.origin = "OpenSMTPD (alias expansion deeper than 10 levels); other MTAs for group "
 			  "expansion failures",
-		.source = "OpenSMTPD lka_session.c as summarised in docs/style.md",
+		.source = "OpenSMTPD source, usr.sbin/smtpd/lka_session.c (EXPAND_DEPTH)",
 		.verified = true,
 		.causes = {
 			{
@@ -393,7 +401,7 @@ static const struct explain_entry entries[] = {
 		.title = "Alias expansion error (temporary: the message is deferred)",
 		.text = "4.6.0 Alias expansion error",
 		.origin = "Postfix cleanup(8): a virtual alias expansion hit a limit or a lookup failed",
-		.source = "Postfix cleanup_map1n.c as summarised in docs/style.md",
+		.source = "Postfix source, src/cleanup/cleanup_map1n.c (virtual alias expansion limits)",
 		.verified = true,
 		.causes = {
 			{
@@ -422,8 +430,10 @@ static const struct explain_entry entries[] = {
 		.text = "250 2.0.0 OK   (no bounce: the message was accepted and then filtered, "
 			"quarantined or delivered where nobody looks)",
 		.origin = "The receiving server after a forward; your own routing",
-		.source = "seed article: checklist ('Mail vanishes (Silent Drop)'), misconfiguration 1, "
-			  "'Isolate and Correct' step 1",
+		.source = "RFC 7208 (SPF) appendix D, RFC 7489 (DMARC); Microsoft Learn, Sender Rewriting "
+			  "Scheme in Exchange Online "
+			  "(https://learn.microsoft.com/exchange/reference/sender-rewriting-scheme) (SRS fixes "
+			  "SPF, not DMARC alignment)",
 		.verified = true,
 		.see_also = HEADERS_HINT,
 		.causes = {

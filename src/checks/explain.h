@@ -2,9 +2,9 @@
  * explain.h - the bounce-code knowledge base behind 'aliasaudit explain'.
  *
  * One entry per status code: the text the server generates, the causes,
- * where to look, the fix, and which aliasaudit checks (product.md §5) find the
- * cause in configuration before anyone gets the bounce. Sources:
- * docs/api/m365.md §5 and the seed article. All data is static; nothing here
+ * where to look, the fix, and which aliasaudit checks ('aliasaudit checks') find
+ * the cause in configuration before anyone gets the bounce, and the public
+ * source each entry follows. All data is static; nothing here
  * allocates except explain_known_list.
  */
 #ifndef ALIASAUDIT_EXPLAIN_H

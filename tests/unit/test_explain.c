@@ -148,6 +148,10 @@ static void test_table(void **state)
 		assert_non_null(e[i].text);
 		assert_non_null(e[i].origin);
 		assert_non_null(e[i].source);
+		/* users see the source: a public document, not a file of ours */
+		assert_null(strstr(e[i].source, "docs/"));
+		assert_null(strstr(e[i].source, "seed"));
+		assert_null(strstr(e[i].source, "product.md"));
 		assert_non_null(e[i].causes[0].title);
 		for (size_t j = i + 1; j < n; j++)
 			assert_string_not_equal(e[i].enhanced, e[j].enhanced);
