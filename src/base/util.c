@@ -3,6 +3,8 @@
  * See util.h for the ownership rule that every module follows.
  */
 #include "base/util.h"
+#include "base/display.h"
+#include "base/strbuf.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -80,11 +82,19 @@ char *xstrfmt(const char *fmt, ...)
 	return out;
 }
 
+/* vreport - one line on stderr: every character unsafe to show (an ESC
+ * sequence, a CR or LF that would forge a line) in a message that quotes a
+ * file, a snapshot or a server's answer is escaped (base/display.h) */
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "%s: %s", progname, prefix);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	struct strbuf sb = STRBUF_INIT;
+	char *msg = NULL;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		oom();
+	display_put(&sb, msg);
+	fprintf(stderr, "%s: %s%s\n", progname, prefix, sb.buf);
+	strbuf_release(&sb);
+	free(msg);
 }
 
 int error(const char *fmt, ...)
@@ -116,11 +126,11 @@ void die(const char *fmt, ...)
 void bug_fl(const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "%s: BUG: %s:%d: ", progname, file, line);
+	char prefix[512];
+	snprintf(prefix, sizeof(prefix), "BUG: %s:%d: ", file, line);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vreport(prefix, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	abort();
 }
 
@@ -151,19 +161,39 @@ bool str_eq_nocase(const char *a, const char *b)
 
 int read_file(const char *path, size_t max, char **out, size_t *len, char **err)
 {
-	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+	bool is_stdin = !strcmp(path, "-");
+	int fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	char *buf = NULL;
 	size_t n = 0, alloc = 0;
+	struct stat st;
 
 	*out = NULL;
-	if (fd < 0) {
+	if (fd < 0 || fstat(fd, &st) < 0) {
 		*err = xstrfmt("%s: %s", path, strerror(errno));
-		return -1;
+		goto fail;
 	}
+	/* refuse before reading a byte: a device (/dev/zero), a FIFO or a
+	 * directory is no file of ours, and a file over the limit never fits */
+	if (!is_stdin && !S_ISREG(st.st_mode)) {
+		*err = xstrfmt("%s: not a regular file", path);
+		goto fail;
+	}
+	if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > max) {
+		*err = xstrfmt("%s: larger than the limit of %zu bytes", path, max);
+		goto fail;
+	}
+	if (!is_stdin && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+		*err = xstrfmt("%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (S_ISREG(st.st_mode))
+		alloc = (size_t)st.st_size + 65536 + 1; /* one allocation; growth only if it grew */
 	for (;;) {
 		if (n + 65536 + 1 > alloc) {
-			alloc = (n + 65536 + 1) * 2;
+			alloc = (n + 65536 + 1) * 3 / 2;
 			buf = xrealloc(buf, alloc);
+		} else if (!buf) {
+			buf = xmalloc(alloc);
 		}
 		ssize_t r = read(fd, buf + n, alloc - n - 1);
 		if (r < 0) {
@@ -180,7 +210,7 @@ int read_file(const char *path, size_t max, char **out, size_t *len, char **err)
 			goto fail;
 		}
 	}
-	if (fd)
+	if (fd > 0)
 		close(fd);
 	if (!buf)
 		buf = xmalloc(1);
@@ -190,7 +220,7 @@ int read_file(const char *path, size_t max, char **out, size_t *len, char **err)
 		*len = n;
 	return 0;
 fail:
-	if (fd)
+	if (fd > 0)
 		close(fd);
 	free(buf);
 	return -1;
@@ -215,4 +245,13 @@ bool is_tty_fd(int fd)
 	if (force && *force)
 		return strcmp(force, "0") != 0;
 	return isatty(fd) != 0;
+}
+
+/* same_file - see util.h */
+bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	if (!a || !b || !strcmp(a, "-") || !strcmp(b, "-") || stat(a, &sa) || stat(b, &sb))
+		return false;
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }

@@ -60,6 +60,10 @@ bool str_eq_nocase(const char *a, const char *b);
  * Returns 0, or -1 with a message in err (caller frees *out and *err). */
 int read_file(const char *path, size_t max, char **out, size_t *len, char **err);
 
+/* same_file - true when a and b name one existing file (same device and
+ * inode: links and other spellings included); false when either is missing */
+bool same_file(const char *a, const char *b);
+
 /* iso8601_now - the current UTC time as "YYYY-MM-DDTHH:MM:SSZ" into buf[21] */
 void iso8601_now(char buf[21]);
 

@@ -105,6 +105,8 @@ static int parse_count(const char *opt, const char *s, unsigned *out)
 	return 0;
 }
 
+static int refuse_overwriting_inputs(const struct audit_args *a);
+
 static int parse_args(int argc, char **argv, struct audit_args *a)
 {
 	int c, sev;
@@ -164,6 +166,26 @@ static int parse_args(int argc, char **argv, struct audit_args *a)
 	if (!report_format_find(a->format))
 		return usage_error("audit", "unknown format '%s' (%s)", a->format,
 				   report_format_names());
+	return refuse_overwriting_inputs(a);
+}
+
+/* refuse_overwriting_inputs - a report, a saved snapshot or the history
+ * database written over one of the audit's own inputs would destroy the
+ * evidence it was made from: refuse before anything is read */
+static int refuse_overwriting_inputs(const struct audit_args *a)
+{
+	const struct { const char *option, *path; } outs[] = {
+		{ "--output", a->output }, { "--save-snapshot", a->save }, { "--history", a->history },
+	};
+	for (size_t o = 0; o < ARRAY_SIZE(outs); o++) {
+		for (size_t i = 0; outs[o].path && i < a->nr_files; i++)
+			if (same_file(outs[o].path, a->files[i]))
+				return usage_error("audit", "%s '%s' is the input snapshot '%s': refusing to overwrite it",
+						   outs[o].option, outs[o].path, a->files[i]);
+		if (outs[o].path && same_file(outs[o].path, a->config))
+			return usage_error("audit", "%s '%s' is the configuration file: refusing to overwrite it",
+					   outs[o].option, outs[o].path);
+	}
 	return 0;
 }
 

@@ -6,6 +6,7 @@
  */
 #include "cli/cmd.h"
 #include "core/collect.h"
+#include "base/display.h"
 #include "base/util.h"
 
 #include <errno.h>
@@ -130,9 +131,14 @@ int cmd_collect(int argc, char **argv)
 		if (!snaps[i]->complete) {
 			warning("%s: incomplete, %zu object(s) could not be read:", snaps[i]->tenant,
 				snaps[i]->nr_errors);
-			for (size_t k = 0; k < snaps[i]->nr_errors; k++)
-				fprintf(stderr, "  %s: %s\n", snaps[i]->errors[k].object,
-					snaps[i]->errors[k].message);
+			for (size_t k = 0; k < snaps[i]->nr_errors; k++) {
+				/* server answers: shown, never obeyed */
+				char *o = display_safe(snaps[i]->errors[k].object);
+				char *m = display_safe(snaps[i]->errors[k].message);
+				fprintf(stderr, "  %s: %s\n", o, m);
+				free(o);
+				free(m);
+			}
 		}
 		free(path);
 	}

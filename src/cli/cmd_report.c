@@ -11,6 +11,7 @@
 #include "cli/cmd.h"
 #include "store/history.h"
 #include "report/report.h"
+#include "base/display.h"
 #include "base/util.h"
 
 #include <errno.h>
@@ -208,7 +209,7 @@ static int write_json(FILE *out, const struct history_view *v, char **err)
 		}
 		cJSON_AddItemToArray(trend, o);
 	}
-	text = cJSON_Print(doc);
+	text = json_neutralise(cJSON_Print(doc));
 	cJSON_Delete(doc);
 	if (!text)
 		BUG("out of memory");

@@ -2,10 +2,12 @@
  * main.c - entry point: the subcommand table and top-level --help/--version.
  */
 #include "cli/cmd.h"
+#include "base/display.h"
 #include "base/util.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct command commands[] = {
@@ -22,11 +24,15 @@ static const struct command commands[] = {
 int usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "aliasaudit %s: ", cmd);
+	char *msg = NULL, *safe;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		die("out of memory");
 	va_end(ap);
-	fprintf(stderr, "\n(see 'aliasaudit %s --help')\n", cmd);
+	safe = display_safe(msg); /* quotes the command line: never raw controls */
+	fprintf(stderr, "aliasaudit %s: %s\n(see 'aliasaudit %s --help')\n", cmd, safe, cmd);
+	free(safe);
+	free(msg);
 	return EXIT_USAGE;
 }
 

@@ -5,6 +5,7 @@
  */
 #include "headers/address.h"
 #include "headers/headers_report.h"
+#include "base/display.h"
 #include "base/util.h"
 
 #include <cjson/cJSON.h>
@@ -245,7 +246,7 @@ char *hdr_report_json(const struct hdr_analysis *a, const char *source)
 	}
 	cJSON_AddItemToObject(root, "notes", arr);
 	cJSON_AddStringToObject(root, "explain", "run 'aliasaudit explain CODE' for the cause and the fix of a diagnosis code");
-	s = cJSON_Print(root);
+	s = json_neutralise(cJSON_Print(root));
 	cJSON_Delete(root);
 	if (!s)
 		BUG("cJSON_Print failed");

@@ -7,6 +7,7 @@
 #include "core/finding_json.h"
 #include "checks/check.h"
 #include "core/status.h"
+#include "base/display.h"
 #include "base/util.h"
 
 #include <stdlib.h>
@@ -88,7 +89,7 @@ int report_write_json(FILE *out, const struct audit_result *res,
 		      const struct report_options *opt, char **err)
 {
 	cJSON *doc = report_findings_head_json(res);
-	char *head = cJSON_Print(doc);
+	char *head = json_neutralise(cJSON_Print(doc));
 	size_t len;
 	cJSON_Delete(doc);
 	if (!head) {
@@ -106,7 +107,7 @@ int report_write_json(FILE *out, const struct audit_result *res,
 	fputs(",\n\t\"findings\":\t[", out);
 	for (size_t i = 0; i < res->findings.nr; i++) {
 		cJSON *f = finding_json(&res->findings.items[i]);
-		char *text = cJSON_Print(f);
+		char *text = json_neutralise(cJSON_Print(f));
 		cJSON_Delete(f);
 		if (!text) {
 			*err = xstrdup("out of memory rendering JSON");

@@ -34,15 +34,16 @@ static void xa(struct strbuf *sb, const char *s)
 static void finding_body(struct strbuf *body, const struct finding *f)
 {
 	struct strbuf tmp = STRBUF_INIT;
-	strbuf_putf(body, "[%s] %s %s: %s\n", severity_name(f->severity), f->id, f->subject, f->summary);
+	strbuf_putf(body, "[%s] %s %s: %s\n", severity_name(f->severity), f->id, report_safe(f->subject),
+		    report_safe(f->summary));
 	if (f->nr_path) {
 		report_path(&tmp, f);
-		strbuf_putf(body, "  path: %s\n", tmp.buf);
+		strbuf_putf(body, "  path: %s\n", report_safe(tmp.buf));
 		strbuf_reset(&tmp);
 	}
 	if (f->symptom_code || f->symptom_text)
 		strbuf_putf(body, "  symptom: %s%s%s\n", f->symptom_code ? f->symptom_code : "",
-			    f->symptom_code && f->symptom_text ? " " : "", f->symptom_text ? f->symptom_text : "");
+			    f->symptom_code && f->symptom_text ? " " : "", report_safe(f->symptom_text));
 	if (f->fix)
 		strbuf_putf(body, "  fix: %s (%s, %s)\n", f->fix->title ? f->fix->title : "",
 			    f->fix->id ? f->fix->id : "", f->fix->automated ? "automated" : "manual");
@@ -149,8 +150,8 @@ static void write_collection(struct strbuf *sb, const struct audit_result *res, 
 			continue;
 		complete &= s->complete;
 		for (size_t j = 0; j < s->nr_errors; j++)
-			strbuf_putf(&body, "%s: %s\n", s->errors[j].object ? s->errors[j].object : "?",
-				    s->errors[j].message ? s->errors[j].message : "?");
+			strbuf_putf(&body, "%s: %s\n", s->errors[j].object ? report_safe(s->errors[j].object) : "?",
+				    s->errors[j].message ? report_safe(s->errors[j].message) : "?");
 	}
 	if (res->graph_truncated) {
 		complete = false;
@@ -209,6 +210,7 @@ int report_write_junit(FILE *out, const struct audit_result *res,
 		    total.tests, total.failures, total.errors);
 	strbuf_puts(&sb, suites.buf);
 	strbuf_puts(&sb, "</testsuites>\n");
+	report_safe_release();
 	ret = report_flush(out, &sb, err);
 	strbuf_release(&sb);
 	strbuf_release(&suites);

@@ -8,6 +8,7 @@
  */
 #include "report/report.h"
 #include "report/report_util.h"
+#include "base/display.h"
 #include "base/util.h"
 
 #include <ctype.h>
@@ -271,7 +272,7 @@ int report_write_sarif(FILE *out, const struct audit_result *res,
 	}
 	free(rules);
 
-	text = cJSON_Print(root);
+	text = json_neutralise(cJSON_Print(root));
 	cJSON_Delete(root);
 	if (!text)
 		BUG("out of memory");

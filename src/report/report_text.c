@@ -8,10 +8,14 @@
 #include "report/report_util.h"
 #include "base/strbuf.h"
 #include "checks/check.h"
+#include "base/display.h"
 #include "base/util.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
+
+#define S report_safe
 
 static const char *const sev_color[SEV_COUNT] = {
 	"\033[2m", "\033[36m", "\033[33m", "\033[31m", "\033[1;31m",
@@ -19,28 +23,28 @@ static const char *const sev_color[SEV_COUNT] = {
 
 static void print_finding(FILE *out, const struct finding *f)
 {
-	fprintf(out, "  [%s] %s\n", f->check->id, f->summary);
-	fprintf(out, "      tenant %s (%s), id %s\n", f->tenant, f->provider, f->id);
+	fprintf(out, "  [%s] %s\n", f->check->id, S(f->summary));
+	fprintf(out, "      tenant %s (%s), id %s\n", S(f->tenant), S(f->provider), f->id);
 	if (f->nr_path > 1) {
 		struct strbuf path = STRBUF_INIT;
 		report_path(&path, f);
-		fprintf(out, "      path: %s\n", path.buf);
+		fprintf(out, "      path: %s\n", S(path.buf));
 		strbuf_release(&path);
 	}
 	const cJSON *note = cJSON_GetObjectItemCaseSensitive(f->evidence, "note");
 	if (cJSON_IsString(note))
-		fprintf(out, "      note: %s\n", note->valuestring);
+		fprintf(out, "      note: %s\n", S(note->valuestring));
 	fprintf(out, "      symptom: %s%s%s\n", f->symptom_code ? f->symptom_code : "",
-		f->symptom_code ? " " : "", f->symptom_text ? f->symptom_text : "");
+		f->symptom_code ? " " : "", S(f->symptom_text));
 	fprintf(out, "      fix: %s%s\n", f->fix->title,
 		f->fix->automated ? " [automated: aliasaudit fix]" : "");
 	if (f->fix_note)
-		fprintf(out, "           %s\n", f->fix_note);
-	fprintf(out, "           how: %s\n", f->fix->steps);
+		fprintf(out, "           %s\n", S(f->fix_note));
+	fprintf(out, "           how: %s\n", S(f->fix->steps));
 	if (f->refs && f->refs[0]) {
 		fputs("      refs:", out);
 		for (size_t i = 0; f->refs[i]; i++)
-			fprintf(out, "%s %s", i ? ";" : "", f->refs[i]);
+			fprintf(out, "%s %s", i ? ";" : "", S(f->refs[i]));
 		fputc('\n', out);
 	}
 }
@@ -59,7 +63,7 @@ static void print_tenant_table(FILE *out, const struct audit_result *res)
 				c[res->findings.items[i].severity]++;
 		for (size_t i = 0; i < res->findings.nr_gaps; i++)
 			gaps |= !strcmp(res->findings.gaps[i].tenant, s->tenant);
-		fprintf(out, "  %-24s %-11s %-10s %5zu %5zu %6zu %5zu %5zu\n", s->tenant, s->provider,
+		fprintf(out, "  %-24s %-11s %-10s %5zu %5zu %6zu %5zu %5zu\n", S(s->tenant), S(s->provider),
 			!s->complete ? "INCOMPLETE" : gaps ? "PARTIAL" : "complete",
 			c[SEV_CRITICAL], c[SEV_HIGH], c[SEV_MEDIUM], c[SEV_LOW], c[SEV_INFO]);
 	}
@@ -78,13 +82,13 @@ static void print_incomplete(FILE *out, const struct audit_result *res, bool col
 	for (size_t i = 0; i < res->nr_snapshots; i++) {
 		const struct snapshot *s = res->snapshots[i];
 		for (size_t e = 0; e < s->nr_errors; e++)
-			fprintf(out, "  tenant %s: %s: %s\n", s->tenant,
-				s->errors[e].object ? s->errors[e].object : "?",
-				s->errors[e].message ? s->errors[e].message : "error");
+			fprintf(out, "  tenant %s: %s: %s\n", S(s->tenant),
+				s->errors[e].object ? S(s->errors[e].object) : "?",
+				s->errors[e].message ? S(s->errors[e].message) : "error");
 	}
 	for (size_t i = 0; i < res->findings.nr_gaps; i++)
 		fprintf(out, "  not evaluated: %s (tenant %s): %s\n", res->findings.gaps[i].check,
-			res->findings.gaps[i].tenant, res->findings.gaps[i].reason);
+			S(res->findings.gaps[i].tenant), S(res->findings.gaps[i].reason));
 	fputc('\n', out);
 }
 
@@ -97,8 +101,8 @@ int report_write_text(FILE *out, const struct audit_result *res,
 	fprintf(out, "aliasaudit: %zu tenant%s audited:", res->nr_snapshots,
 		res->nr_snapshots == 1 ? "" : "s");
 	for (size_t i = 0; i < res->nr_snapshots; i++)
-		fprintf(out, "%s %s (%s%s)", i ? "," : "", res->snapshots[i]->tenant,
-			res->snapshots[i]->provider, res->snapshots[i]->complete ? "" : ", incomplete");
+		fprintf(out, "%s %s (%s%s)", i ? "," : "", S(res->snapshots[i]->tenant),
+			S(res->snapshots[i]->provider), res->snapshots[i]->complete ? "" : ", incomplete");
 	fputs("\n\n", out);
 	if (res->nr_snapshots > 1)
 		print_tenant_table(out, res);
@@ -129,6 +133,7 @@ int report_write_text(FILE *out, const struct audit_result *res,
 		      out);
 	else if (!res->findings.nr)
 		fputs("No problems found.\n", out);
+	report_safe_release();
 	if (ferror(out)) {
 		*err = xstrdup("write failed");
 		return -1;

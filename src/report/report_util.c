@@ -2,71 +2,26 @@
  * report_util.c - escaping, path rendering, counting and the completeness
  * verdict shared by the html, csv, md, sarif and junit writers.
  *
- * All escapers go through one UTF-8 decoder (next_cp) that turns invalid
- * sequences, overlongs and surrogates into U+FFFD, so output is always valid
- * UTF-8 whatever a tenant's names contain.
+ * All escapers go through one UTF-8 decoder (base/display.c) that turns
+ * invalid sequences, overlongs and surrogates into U+FFFD, so output is
+ * always valid UTF-8 whatever a tenant's names contain, and show characters
+ * unsafe to display (controls, C1, bidirectional overrides) as visible
+ * escapes such as \x1b or \u202e.
  */
 #include "report/report_util.h"
+#include "base/display.h"
 #include "base/util.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define REPLACEMENT 0xFFFDu
-
-/* next_cp - decode one code point at *p (advancing it); invalid -> U+FFFD */
-static unsigned next_cp(const unsigned char **p)
-{
-	const unsigned char *s = *p;
-	unsigned c = s[0], cp, min;
-	int n;
-
-	if (c < 0x80) {
-		*p = s + 1;
-		return c;
-	}
-	if ((c & 0xE0) == 0xC0) { n = 1; cp = c & 0x1F; min = 0x80; }
-	else if ((c & 0xF0) == 0xE0) { n = 2; cp = c & 0x0F; min = 0x800; }
-	else if ((c & 0xF8) == 0xF0) { n = 3; cp = c & 0x07; min = 0x10000; }
-	else { *p = s + 1; return REPLACEMENT; }
-	for (int i = 1; i <= n; i++) {
-		if ((s[i] & 0xC0) != 0x80) {
-			*p = s + i;
-			return REPLACEMENT;
-		}
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	*p = s + n + 1;
-	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return REPLACEMENT;
-	return cp;
-}
-
-/* put_cp - append code point cp as UTF-8 */
-static void put_cp(struct strbuf *sb, unsigned cp)
-{
-	char b[4];
-	size_t n;
-	if (cp < 0x80) { b[0] = (char)cp; n = 1; }
-	else if (cp < 0x800) { b[0] = (char)(0xC0 | (cp >> 6)); b[1] = (char)(0x80 | (cp & 0x3F)); n = 2; }
-	else if (cp < 0x10000) {
-		b[0] = (char)(0xE0 | (cp >> 12)); b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		b[2] = (char)(0x80 | (cp & 0x3F)); n = 3;
-	} else {
-		b[0] = (char)(0xF0 | (cp >> 18)); b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		b[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); b[3] = (char)(0x80 | (cp & 0x3F)); n = 4;
-	}
-	if (strbuf_add(sb, b, n))
-		BUG("report buffer is capped");
-}
-
 char *utf8_clean(const char *s)
 {
 	struct strbuf sb = STRBUF_INIT;
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	while (*p)
-		put_cp(&sb, next_cp(&p));
+		utf8_put(&sb, utf8_next(&p));
 	return strbuf_detach(&sb, NULL);
 }
 
@@ -74,7 +29,7 @@ void html_escape(struct strbuf *sb, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	while (*p) {
-		unsigned cp = next_cp(&p);
+		unsigned cp = utf8_next(&p);
 		switch (cp) {
 		case '&': strbuf_puts(sb, "&amp;"); break;
 		case '<': strbuf_puts(sb, "&lt;"); break;
@@ -82,11 +37,12 @@ void html_escape(struct strbuf *sb, const char *s)
 		case '"': strbuf_puts(sb, "&quot;"); break;
 		case '\'': strbuf_puts(sb, "&#39;"); break;
 		default:
-			/* C0 controls (but TAB/LF/CR) and DEL are not allowed in HTML text */
-			if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7F)
-				put_cp(sb, REPLACEMENT);
+			/* controls (CR/LF too: fields are one line), C1 and
+			 * bidi overrides are shown, never obeyed */
+			if (display_unsafe_cp(cp))
+				display_escape_cp(sb, cp);
 			else
-				put_cp(sb, cp);
+				utf8_put(sb, cp);
 		}
 	}
 }
@@ -95,7 +51,7 @@ void xml_escape(struct strbuf *sb, const char *s, bool attr)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	while (*p) {
-		unsigned cp = next_cp(&p);
+		unsigned cp = utf8_next(&p);
 		switch (cp) {
 		case '&': strbuf_puts(sb, "&amp;"); break;
 		case '<': strbuf_puts(sb, "&lt;"); break;
@@ -106,13 +62,15 @@ void xml_escape(struct strbuf *sb, const char *s, bool attr)
 			if (attr)
 				strbuf_putf(sb, "&#%u;", cp);
 			else
-				put_cp(sb, cp);
+				utf8_put(sb, cp);
 			break;
 		default:
-			if (cp < 0x20 || cp == 0xFFFE || cp == 0xFFFF)
-				put_cp(sb, REPLACEMENT);
+			if (cp == 0xFFFE || cp == 0xFFFF)
+				utf8_put(sb, UTF8_REPLACEMENT);
+			else if (display_unsafe_cp(cp))
+				display_escape_cp(sb, cp);
 			else
-				put_cp(sb, cp);
+				utf8_put(sb, cp);
 		}
 	}
 }
@@ -129,13 +87,14 @@ void csv_field(struct strbuf *sb, const char *s)
 		strbuf_puts(sb, "\"");
 	if (formula)
 		strbuf_puts(sb, "'");
-	for (const char *p = clean; *p; p++) {
-		if (*p == '"')
+	for (const unsigned char *p = (const unsigned char *)clean; *p;) {
+		unsigned cp = utf8_next(&p);
+		if (cp == '"')
 			strbuf_puts(sb, "\"\"");
-		else if ((unsigned char)*p < 0x20 && *p != '\t' && *p != '\r' && *p != '\n')
-			strbuf_puts(sb, "\xef\xbf\xbd");
-		else if (strbuf_addch(sb, *p))
-			BUG("report buffer is capped");
+		else if (display_unsafe_cp(cp)) /* CR/LF too: a field never spans lines */
+			display_escape_cp(sb, cp);
+		else
+			utf8_put(sb, cp);
 	}
 	if (quote)
 		strbuf_puts(sb, "\"");
@@ -146,7 +105,7 @@ void md_escape(struct strbuf *sb, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	while (*p) {
-		unsigned cp = next_cp(&p);
+		unsigned cp = utf8_next(&p);
 		switch (cp) {
 		case '|': case '\\': case '`': case '*': case '_': case '[': case ']':
 		case '#': case '~':
@@ -159,7 +118,10 @@ void md_escape(struct strbuf *sb, const char *s)
 			strbuf_puts(sb, " ");
 			break;
 		default:
-			put_cp(sb, cp < 0x20 || cp == 0x7F ? REPLACEMENT : cp);
+			if (display_unsafe_cp(cp))
+				display_escape_cp(sb, cp);
+			else
+				utf8_put(sb, cp);
 		}
 	}
 }
@@ -305,4 +267,25 @@ int report_flush(FILE *out, const struct strbuf *sb, char **err)
 		return -1;
 	}
 	return 0;
+}
+
+/* report_safe ring - see report_util.h */
+#define SAFE_RING 16
+static char *safe_ring[SAFE_RING];
+static unsigned safe_next;
+
+const char *report_safe(const char *s)
+{
+	if (!s || display_is_safe(s))
+		return s ? s : "";
+	free(safe_ring[safe_next % SAFE_RING]);
+	safe_ring[safe_next % SAFE_RING] = display_safe(s);
+	return safe_ring[safe_next++ % SAFE_RING];
+}
+
+void report_safe_release(void)
+{
+	for (unsigned i = 0; i < SAFE_RING; i++)
+		FREE_AND_NULL(safe_ring[i]);
+	safe_next = 0;
 }

@@ -40,6 +40,13 @@ void csv_field(struct strbuf *sb, const char *s);
 void md_escape(struct strbuf *sb, const char *s);
 /* utf8_clean - s with invalid UTF-8 replaced by U+FFFD (caller frees) */
 char *utf8_clean(const char *s);
+/* report_safe - s made safe to show as one line (base/display.h): s itself
+ * when it has nothing to escape, else an escaped copy held in a ring of 16
+ * that outlives one printf; never NULL. report_safe_release frees the ring
+ * (call it when a report is done). Not thread-safe: reports are written by
+ * one thread. */
+const char *report_safe(const char *s);
+void report_safe_release(void);
 
 /* report_via_label - how a hop's via reads in a path: "inbox-rule" -> "inbox rule" (static) */
 const char *report_via_label(const char *via);
