@@ -33,7 +33,7 @@ grep -q '&lt;script&gt;alert(1)&lt;/script&gt;' report.html || fail "script name
 $PY "$CHK" csv report.csv >"$T/out" || fail "CSV invalid"
 jq_eq 'length' 6
 jq_eq '.[1][5]' "'=HYPERLINK(\"http://x\")@contoso.com"
-jq_eq '.[1][6] | test("comma\r\nnew line")' true
+jq_eq '.[1][6] | test("comma\\\\r\\\\nnew line")' true # CR/LF shown as \r\n: one line per row
 jq_eq '.[1][6] | test("\"quoted\", comma")' true
 jq_eq '.[2][8]' 'info@contoso.com → admin@contoso.com (alias) → info@contoso.com (inbox rule "Archive")'
 jq_eq '.[2][11]' 'CIS M365 v4.0.0 6.2.1; MS.EXO.1.1v2'

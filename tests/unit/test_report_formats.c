@@ -61,7 +61,10 @@ static void test_html_escape(void **state)
 		{ "\"><img src=x onerror=alert(1)>", "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" },
 		{ "a'b&c", "a&#39;b&amp;c" },
 		{ "bad\xff" "byte", "bad\xef\xbf\xbd" "byte" },
-		{ "ctl\x01x", "ctl\xef\xbf\xbdx" },
+		{ "ctl\x01x", "ctl\\x01x" },          /* shown, never obeyed */
+		{ "rlo\xe2\x80\xaex", "rlo\\u202ex" },
+		{ "c1\xc2\x9bx", "c1\\u009bx" },
+		{ "two\r\nlines", "two\\r\\nlines" },
 		{ "caf\xc3\xa9", "caf\xc3\xa9" },
 		{ "\xc0\xafoverlong", "\xef\xbf\xbdoverlong" },
 	};
@@ -78,7 +81,8 @@ static void test_xml_escape(void **state)
 {
 	static const struct esc_case text[] = {
 		{ "a<b>&'\"", "a&lt;b&gt;&amp;&apos;&quot;" },
-		{ "nul\x01\x1f" "end", "nul\xef\xbf\xbd\xef\xbf\xbd" "end" },
+		{ "nul\x01\x1f" "end", "nul\\x01\\x1f" "end" },
+		{ "bidi\xe2\x81\xa6x", "bidi\\u2066x" },
 		{ "tab\tnl\n", "tab\tnl\n" },
 		{ "\xef\xbf\xbe", "\xef\xbf\xbd" },
 	};
@@ -101,7 +105,8 @@ static void test_csv_field(void **state)
 		{ "plain", "plain" },
 		{ "a,b", "\"a,b\"" },
 		{ "say \"hi\"", "\"say \"\"hi\"\"\"" },
-		{ "two\r\nlines", "\"two\r\nlines\"" },
+		{ "two\r\nlines", "\"two\\r\\nlines\"" }, /* a field never spans lines */
+		{ "rlo\xe2\x80\xae", "rlo\\u202e" },
 		{ "=1+2", "\"'=1+2\"" },
 		{ "+cmd", "\"'+cmd\"" },
 		{ "-2", "\"'-2\"" },
