@@ -1,7 +1,7 @@
 # audit_self_overwrite.sh - a report, a saved snapshot or a history database
 # is never written over the audit's own input (issue 15, defect 7): exit 2,
 # one line naming both, and the input unchanged (through a symlink too).
-. "$ROOT/tests/e2e/lib.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
 
 cp "$ROOT/examples/contoso-m365.json" "$T/in.json"
 sum=$(sha256sum <"$T/in.json")

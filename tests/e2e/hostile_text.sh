@@ -2,7 +2,7 @@
 # terminal escapes (ESC[2J, OSC titles, BEL), CR/LF that would forge a line
 # such as "FAKE: 0 findings", C1 controls and bidirectional overrides reach
 # no output format raw, nor stderr (issue 15, defect 1).
-. "$ROOT/tests/e2e/lib.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
 
 # every inbox rule's name carries the attack; a recipient name carries RLO
 jq '(.forwards[] | select(.via == "inbox-rule") | .name) |=

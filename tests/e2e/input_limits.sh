@@ -3,7 +3,7 @@
 # over the 1 GiB limit each give exit 2 and one line naming the file, at once
 # (the sparse file would take seconds and gigabytes to read whole); standard
 # input is read up to the limit and refused past it (unit-tested).
-. "$ROOT/tests/e2e/lib.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
 
 refused() { # what expected-message...
 	what=$1; shift
