@@ -95,8 +95,8 @@ int fix_plan_build(struct fix_target *t, size_t nt, const struct audit_result *r
 		    !in_list(sel->findings, sel->nr_findings, f->id))
 			continue;
 		tg = target_for(t, nt, f->tenant);
-		if (f->fix->automated && tg && tg->ps && tg->ps->ops->plan_fix) {
-			n = tg->ps->ops->plan_fix(tg->ps, tg->snap, f, sel->variant, plan, err);
+		if (f->fix->automated && tg && tg->ps) {
+			n = provider_plan_fix(tg->ps, tg->snap, f, sel->variant, plan, err);
 			if (n < 0)
 				return -1;
 		}
@@ -165,10 +165,10 @@ int fix_apply(struct fix_target *t, size_t nt, const struct fix_plan *plan,
 		if (journal_intent(j, seq, c, err))
 			return -1;
 		fprintf(log, "[%d/%zu] %s: %s %s ... ", seq, plan->nr, c->tenant, c->object, c->setting);
-		if (!tg || !tg->ps || !tg->ps->ops->read_value || !tg->ps->ops->apply_change) {
+		if (!tg || !tg->ps) {
 			msg = xstrfmt("tenant '%s' cannot apply changes", c->tenant);
 			st = JS_FAILED;
-		} else if (tg->ps->ops->read_value(tg->ps, c, &live, &msg)) {
+		} else if (provider_read_value(tg->ps, c, &live, &msg)) {
 			char *why = msg;
 			msg = xstrfmt("could not re-read the live value: %s", why);
 			free(why);
@@ -177,7 +177,7 @@ int fix_apply(struct fix_target *t, size_t nt, const struct fix_plan *plan,
 			msg = xstrfmt("the live value %s differs from the planned %s (changed "
 				      "since the audit)", live, c->old_value);
 			st = JS_SKIPPED;
-		} else if (tg->ps->ops->apply_change(tg->ps, c, &msg)) {
+		} else if (provider_apply_change(tg->ps, c, &msg)) {
 			st = JS_FAILED;
 		} else {
 			st = JS_APPLIED;
@@ -212,16 +212,16 @@ int fix_undo(struct fix_target *t, size_t nt, struct journal *j, FILE *log, char
 		}
 		if (journal_undo_intent(j, e->seq, err))
 			return -1;
-		if (!tg || !tg->ps || !tg->ps->ops->read_value || !tg->ps->ops->revert_change) {
+		if (!tg || !tg->ps) {
 			msg = xstrfmt("tenant '%s' cannot revert changes", c->tenant);
 			st = JS_FAILED;
-		} else if (tg->ps->ops->read_value(tg->ps, c, &live, &msg)) {
+		} else if (provider_read_value(tg->ps, c, &live, &msg)) {
 			char *why = msg;
 			msg = xstrfmt("could not re-read the live value: %s", why);
 			free(why);
 			st = JS_FAILED;
 		} else if (json_text_equal(live, c->new_value)) {
-			st = tg->ps->ops->revert_change(tg->ps, c, &msg) ? JS_FAILED : JS_APPLIED;
+			st = provider_revert_change(tg->ps, c, &msg) ? JS_FAILED : JS_APPLIED;
 		} else if (json_text_equal(live, c->old_value)) {
 			msg = xstrdup("already at the old value (the change never happened or was reverted)");
 			st = JS_SKIPPED;

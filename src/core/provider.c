@@ -61,13 +61,48 @@ struct provider_session *provider_open(const struct config *cfg, const struct te
 	return ps;
 }
 
+/* unsupported - the error of an operation ps's provider lacks: -1 with *err */
+static int unsupported(const struct provider_session *ps, const char *what, char **err)
+{
+	*err = xstrfmt("provider '%s' cannot %s", ps->ops->name, what);
+	return -1;
+}
+
 int provider_collect(struct provider_session *ps, struct snapshot **out, char **err)
 {
-	if (!ps->ops->collect) {
-		*err = xstrfmt("provider '%s' cannot collect", ps->ops->name);
-		return -1;
-	}
+	if (!ps->ops->collect)
+		return unsupported(ps, "collect", err);
 	return ps->ops->collect(ps, out, err);
+}
+
+int provider_plan_fix(struct provider_session *ps, const struct snapshot *snap,
+		      const struct finding *f, const char *variant, struct fix_plan *plan, char **err)
+{
+	if (!ps->ops->plan_fix)
+		return 0;
+	return ps->ops->plan_fix(ps, snap, f, variant, plan, err);
+}
+
+int provider_read_value(struct provider_session *ps, const struct fix_change *c, char **out,
+			char **err)
+{
+	if (!ps->ops->read_value)
+		return unsupported(ps, "read live values", err);
+	return ps->ops->read_value(ps, c, out, err);
+}
+
+int provider_apply_change(struct provider_session *ps, const struct fix_change *c, char **err)
+{
+	if (!ps->ops->apply_change)
+		return unsupported(ps, "apply changes", err);
+	return ps->ops->apply_change(ps, c, err);
+}
+
+int provider_revert_change(struct provider_session *ps, const struct fix_change *c, char **err)
+{
+	if (!ps->ops->revert_change)
+		return unsupported(ps, "revert changes", err);
+	return ps->ops->revert_change(ps, c, err);
 }
 
 void provider_close(struct provider_session *ps)

@@ -111,11 +111,19 @@ const struct provider_ops *provider_find(const char *name);
 /* provider_names - the registry's names, "m365, gworkspace" (static) */
 const char *provider_names(void);
 
-/* thin wrappers the core uses; they return an "unsupported" error when the
- * provider lacks the operation */
+/* The wrappers: the core calls a provider only through these. An operation
+ * the provider lacks (a NULL op) is "unsupported": -1 with *err naming the
+ * provider and the operation, except provider_plan_fix, which then plans
+ * nothing (0: the finding's fix is done by hand). */
 struct provider_session *provider_open(const struct config *cfg, const struct tenant_config *t,
 				       const struct run_options *opt, char **err);
 int provider_collect(struct provider_session *ps, struct snapshot **out, char **err);
+int provider_plan_fix(struct provider_session *ps, const struct snapshot *snap,
+		      const struct finding *f, const char *variant, struct fix_plan *plan, char **err);
+int provider_read_value(struct provider_session *ps, const struct fix_change *c, char **out,
+			char **err);
+int provider_apply_change(struct provider_session *ps, const struct fix_change *c, char **err);
+int provider_revert_change(struct provider_session *ps, const struct fix_change *c, char **err);
 void provider_close(struct provider_session *ps);
 
 #endif
