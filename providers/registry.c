@@ -10,9 +10,11 @@
 
 extern const struct provider_ops m365_provider;
 extern const struct provider_ops gworkspace_provider;
+extern const struct provider_ops postfix_provider;
 
 const struct provider_ops *const provider_registry[] = {
 	&m365_provider,
 	&gworkspace_provider,
+	&postfix_provider,
 	NULL,
 };

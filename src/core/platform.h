@@ -35,6 +35,11 @@ struct platform_rules {
 	/* a forwarding cycle bounces with this (Exchange Online 554 5.4.14,
 	 * Gmail 554 5.4.6 after 50 hops) */
 	const char *loop_bounce_code, *loop_bounce_text;
+	/* a cycle made only of this platform's own routing aliases (forwards
+	 * via "routing" inside one snapshot) never leaves the server: it is
+	 * stopped by alias expansion with this reply (Postfix: 451 4.6.0 at the
+	 * end of DATA, virtual_alias_recursion_limit); NULL: like any loop */
+	const char *alias_cycle_code, *alias_cycle_text;
 	/* forwards of a disabled recipient still fire (Exchange Online: a
 	 * blocked sign-in still receives and forwards; Gmail: a suspended user's
 	 * forwards do not) */
