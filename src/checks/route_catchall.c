@@ -31,6 +31,20 @@ static void report_all_scope(struct audit_ctx *ctx, const struct snapshot *s,
 				cJSON_AddItemToArray(sample, cJSON_CreateString(a));
 		}
 	}
+	/* explicit routing aliases of the domain that no recipient owns (a
+	 * hand-written or MTA snapshot's alias table: contact@ -> info@) */
+	for (size_t i = 0; i < s->nr_forwards; i++) {
+		const struct snapshot_forward *fw = &s->forwards[i];
+		uint32_t n = route_lookup(ctx->graph, fw->from, NULL);
+		if (!fw->enabled || !str_eq_nocase(addr_domain(fw->from), c->domain) ||
+		    str_eq_nocase(fw->from, c->target) || n == NODE_NONE ||
+		    ctx->graph->nodes[n].recipient || (i && str_eq_nocase(s->forwards[i - 1].from, fw->from)))
+			continue;
+		if (!first)
+			first = fw->from;
+		if (count++ < SHADOW_SAMPLE)
+			cJSON_AddItemToArray(sample, cJSON_CreateString(fw->from));
+	}
 	if (!count) {
 		cJSON_Delete(sample);
 		return;

@@ -12,6 +12,7 @@
 #include "checks/checks.h"
 #include "base/addr.h"
 #include "base/strbuf.h"
+#include "core/platform.h"
 #include "base/util.h"
 
 #include <stdlib.h>
@@ -93,6 +94,29 @@ static int cmp_str_nocase(const void *a, const void *b)
 	return strcasecmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* alias_cycle_symptom - a cycle made only of one platform's own routing
+ * aliases never leaves that server: its alias expansion stops it with the
+ * platform's alias_cycle_code (Postfix: 451 4.6.0 at the end of DATA) */
+static void alias_cycle_symptom(const struct audit_ctx *ctx, struct finding *f,
+				const uint32_t *cyc, uint32_t len)
+{
+	const struct route_graph *g = ctx->graph;
+	uint16_t t = g->nodes[g->edges[cyc[0]].from].tenant;
+	const struct platform_rules *p = platform_for(ctx->snapshots[t]->provider);
+	if (!p->alias_cycle_code)
+		return;
+	for (uint32_t i = 0; i < len; i++) {
+		const struct route_edge *e = &g->edges[cyc[i]];
+		if (e->via != EDGE_FORWARD || e->fwd->via != VIA_ROUTING ||
+		    g->nodes[e->from].tenant != t || g->nodes[e->to].tenant != t)
+			return;
+	}
+	f->symptom_code = p->alias_cycle_code;
+	f->symptom_text = p->alias_cycle_text;
+	cJSON_AddStringToObject(f->evidence, "stopped_by", p->name);
+	cJSON_AddStringToObject(f->evidence, "sources", p->sources);
+}
+
 static void report_cycle(struct audit_ctx *ctx, const uint32_t *cyc, uint32_t len,
 			 uint32_t scc_size)
 {
@@ -150,6 +174,7 @@ static void report_cycle(struct audit_ctx *ctx, const uint32_t *cyc, uint32_t le
 		if (!seen)
 			cJSON_AddItemToArray(tenants, cJSON_CreateString(tn));
 	}
+	alias_cycle_symptom(ctx, f, cyc, len);
 	cJSON_AddNumberToObject(f->evidence, "cycle_length", len);
 	cJSON_AddNumberToObject(f->evidence, "component_size", scc_size);
 	cJSON_AddBoolToObject(f->evidence, "conditional", all_conditional);

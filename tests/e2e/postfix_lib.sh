@@ -125,3 +125,65 @@ pf_flush_wait() {
 	done
 	cat "$PF_LOG"; fail "Postfix queue did not drain"
 }
+
+# pf_planted - the configuration with planted problems that the Postfix tests
+# audit and then check against the running server (docs/postfix.md):
+#   - catch-all collision: "@shadow.test" in the first virtual_alias_maps
+#     table takes the mailbox ann@shadow.test (virtual_mailbox_maps);
+#   - an "@alias.test" catch-all that explicit aliases still win over;
+#   - a ghost: sales@ -> nobody@ (no mailbox);
+#   - a chain: contact@ -> info@ -> bob@;
+#   - a loop: loopa@ <-> loopb@;
+#   - self-reference: keep@ -> keep@, carol@ (delivery plus a copy);
+#   - plus addressing off: recipient_delimiter is empty.
+# Writes $PF_INI (provider = postfix) for aliasaudit.
+pf_planted() {
+	cat >"$PF_CONF/vmailbox" <<E
+bob@example.test      example.test/bob/
+carol@example.test    example.test/carol/
+keep@example.test     example.test/keep/
+postmaster@example.test example.test/postmaster/
+ann@shadow.test       shadow.test/ann/
+E
+	cat >"$PF_CONF/catchall" <<E
+@shadow.test   carol@example.test
+@alias.test    carol@example.test
+E
+	cat >"$PF_CONF/virtual" <<E
+billing@alias.test   bob@example.test
+sales@example.test   nobody@example.test
+contact@example.test info@example.test
+info@example.test    bob@example.test
+loopa@example.test   loopb@example.test
+loopb@example.test   loopa@example.test
+keep@example.test    keep@example.test, carol@example.test
+E
+	pf_postmap hash "$PF_CONF/vmailbox"
+	pf_postmap hash "$PF_CONF/catchall"
+	pf_postmap lmdb "$PF_CONF/virtual"
+	pf_conf "virtual_mailbox_domains = example.test shadow.test" \
+		"virtual_mailbox_maps = hash:$PF_CONF/vmailbox" \
+		"virtual_alias_domains = alias.test" \
+		"virtual_alias_maps = hash:$PF_CONF/catchall, lmdb:$PF_CONF/virtual" \
+		"recipient_delimiter ="
+	PF_INI="$T/postfix.ini"
+	printf '[tenant mx]\nprovider = postfix\nconfig_directory = %s\n' "$PF_CONF" >"$PF_INI"
+}
+
+# pf_try TO MARKER - send one message from postmaster@example.test; the
+# server's answer ("rcpt|data|accepted CODE TEXT") is in $PF_REPLY
+pf_try() {
+	PF_REPLY=$(python3 "$ROOT/tests/tools/smtp_try.py" 127.0.0.1 "$PF_PORT" \
+		postmaster@example.test "$1" "$2") || fail "smtp_try $1"
+}
+
+# pf_delivered MAILBOX MARKER - true when MAILBOX (example.test/bob) holds the message
+pf_delivered() {
+	grep -rqs "^Subject: $2\$" "$PF_MAIL/$1/new" 2>/dev/null
+}
+
+# pf_dsn_status MARKER - the Status: of the DSN that bounced MARKER to postmaster@
+pf_dsn_status() {
+	f=$(grep -rls "$1" "$PF_MAIL/example.test/postmaster/new" 2>/dev/null | xargs -r grep -l '^Status: ' | head -n 1)
+	[ -n "$f" ] && sed -n 's/^Status: *\([0-9.]*\).*/\1/p' "$f" | head -n 1
+}
