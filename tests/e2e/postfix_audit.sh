@@ -4,8 +4,8 @@
 # real SMTP transactions: refused at RCPT, refused at the end of DATA, bounced
 # with a DSN, or delivered to the predicted mailbox. The codes compared are
 # the ones the audit printed, never copies of them.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/postfix_lib.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/postfix_lib.sh"
 pf_setup
 pf_planted
 pf_start
