@@ -9,8 +9,11 @@
  * API), super_admin_subject (for the Policy API; default admin_subject),
  * customer (default my_customer), admin_url, gmail_url, cloudidentity_url,
  * ca_file, concurrency, gmail_batch_size (1..100, default 50),
- * policy_page_delay_ms (default 1000), and catch_all / catch_all.NAME =
- * domain:target:scope[:name] (docs/gworkspace.md).
+ * policy_page_delay_ms (default 1000), max_pages (the longest page chain
+ * followed, default GWS_MAX_PAGES), policy_quota_wait_ms and
+ * policy_quota_max_wait_ms (the Policy API read quota's first wait and total
+ * bound, default GWS_QUOTA_WAIT_MS and GWS_QUOTA_MAX_WAIT_MS), and catch_all
+ * / catch_all.NAME = domain:target:scope[:name] (docs/gworkspace.md).
  */
 #include "gws.h"
 #include "gws_fix.h"
@@ -73,7 +76,7 @@ static struct provider_session *gws_open(const struct config *cfg, const struct 
 	struct gws_key *key = NULL;
 	const char *cred = tenant_get(cfg, t, "credentials"), *admin = tenant_get(cfg, t, "admin_subject");
 	const char *super = tenant_get(cfg, t, "super_admin_subject"), *cust = tenant_get(cfg, t, "customer");
-	long conc, bs, delay;
+	long conc, bs, delay, pages, qwait, qmax;
 	char *kerr = NULL;
 
 	gs->where = xstrfmt("%s:%d: tenant '%s'", t->source ? t->source : "config", t->line, t->name);
@@ -96,7 +99,10 @@ static struct provider_session *gws_open(const struct config *cfg, const struct 
 	}
 	if ((conc = number(cfg, t, "concurrency", 1, HTTP_MAX_CONCURRENCY, 8, gs->where, err)) < 0 ||
 	    (bs = number(cfg, t, "gmail_batch_size", 1, GWS_BATCH_MAX, GWS_BATCH_DEFAULT, gs->where, err)) < 0 ||
-	    (delay = number(cfg, t, "policy_page_delay_ms", 0, 60000, GWS_POLICY_DELAY_MS, gs->where, err)) < 0)
+	    (delay = number(cfg, t, "policy_page_delay_ms", 0, 60000, GWS_POLICY_DELAY_MS, gs->where, err)) < 0 ||
+	    (pages = number(cfg, t, "max_pages", 1, 10000000, GWS_MAX_PAGES, gs->where, err)) < 0 ||
+	    (qwait = number(cfg, t, "policy_quota_wait_ms", 1, 600000, GWS_QUOTA_WAIT_MS, gs->where, err)) < 0 ||
+	    (qmax = number(cfg, t, "policy_quota_max_wait_ms", 0, 3600000, GWS_QUOTA_MAX_WAIT_MS, gs->where, err)) < 0)
 		goto fail;
 	/* the catch-all declarations are checked now: a typo is a config error */
 	for (size_t i = 0; i < t->nr_kv; i++) {
@@ -140,6 +146,9 @@ static struct provider_session *gws_open(const struct config *cfg, const struct 
 	gs->gmail_scopes = opt->write_access ? GWS_SCOPES_GMAIL_WRITE : GWS_SCOPES_GMAIL;
 	gs->batch_size = (int)bs;
 	gs->policy_delay_ms = delay;
+	gs->max_pages = pages;
+	gs->quota.first_ms = qwait;
+	gs->quota.max_ms = qmax;
 	return &gs->base;
 fail:
 	gws_close(&gs->base);

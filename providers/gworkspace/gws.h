@@ -3,8 +3,10 @@
  * service-account tokens with domain-wide delegation (gws_auth.c), Google
  * error bodies, "Retry after" parsing, retries and Directory-style paging
  * (gws_http.c), the Gmail multipart batch client (gws_batch.c), the pure
- * mapping from API objects to snapshot entries (gws_map.c) and collection
- * (gws_collect.c). docs/gworkspace.md describes the mapping and the scopes.
+ * mapping from API objects to snapshot entries (gws_map.c, gws_map_policy.c)
+ * and collection (gws_collect.c: Directory and policy; gws_collect_gmail.c:
+ * each user's Gmail settings). docs/gworkspace.md describes the mapping and
+ * the scopes.
  *
  * Ownership: strings put into a snapshot are copied into its arena; cJSON
  * values passed in stay the caller's; tokens belong to their gws_auth.
@@ -51,6 +53,14 @@
 #define GWS_BATCH_DEFAULT 50     /* Google: more than 50 is not recommended */
 #define GWS_BATCH_MAX 100        /* Gmail's hard cap per batch */
 #define GWS_POLICY_DELAY_MS 1000 /* Policy API: about 1 s between pages */
+/* the longest page chain followed (a Directory list of 10 million users at
+ * 500 a page is 20,000 pages): a longer one is a server fault, not a tenant */
+#define GWS_MAX_PAGES 20000
+/* Policy API read quota ("Quota exceeded ... read requests per minute"):
+ * ScubaGoggles waits 30 s, then 15 s more each time; the total wait for one
+ * request is bounded by GWS_QUOTA_MAX_WAIT_MS, then the area is named */
+#define GWS_QUOTA_WAIT_MS 30000L
+#define GWS_QUOTA_MAX_WAIT_MS 180000L
 #define GWS_MAX_BODY ((size_t)256 << 20)
 
 /* ---- gws_auth.c ---- */
@@ -124,26 +134,44 @@ long gws_retry_after_text(const char *message, time_t now);
  * server asked for (Retry-After header, else the message form), or -1. */
 bool gws_retryable(long status, const char *body, size_t len, const char *retry_after,
 		   long *delay_ms);
+/* gws_quota - the Policy API read quota's waits: first, growing by half of
+ * first each time, at most max in total (first_ms <= 0: GWS_QUOTA_WAIT_MS;
+ * max_ms < 0: GWS_QUOTA_MAX_WAIT_MS) */
+struct gws_quota {
+	long first_ms, max_ms;
+};
+/* gws_is_read_quota - a 429 whose text says the per-minute read quota is
+ * spent ("Quota exceeded ... read requests per minute") */
+bool gws_is_read_quota(long status, const char *body, size_t len);
 /* gws_run - http_run plus Google's 403 rate limits: requests that end with a
  * retryable 403 are tried again (up to the client's try limit) after the
  * time in their message or a backoff. Returns how many have error set. */
 size_t gws_run(struct http_client *c, struct http_request **reqs, size_t n);
+/* gws_run_quota - gws_run, and a 429 for the read quota (q not NULL) is
+ * waited out within q's bound; past it, error names the quota and the wait */
+size_t gws_run_quota(struct http_client *c, struct http_request **reqs, size_t n, const struct gws_quota *q);
 /* gws_describe - one line for a request that is not http_ok (caller frees) */
 char *gws_describe(const struct http_request *r);
 
 /* gws_pager - one Google list: url (with its query, no pageToken), the
- * array key of each page; items collect there. delay_ms between pages. */
+ * array key of each page; items collect there. delay_ms between pages; a
+ * nextPageToken met before, or more than max_pages pages (0:
+ * GWS_MAX_PAGES), ends it with an error; quota (may be NULL) see gws_run. */
 struct gws_pager {
 	char *url;
 	const char *key;
 	struct http_auth *auth;
 	long delay_ms;
+	long max_pages;
+	const struct gws_quota *quota;
 	/* results */
 	cJSON *items;                /* array (owned) */
 	char *error;
 	bool auth_failed;
 	long status;
 	size_t pages;
+	/* internal: hashes of the page tokens followed */
+	unsigned long long *seen; size_t nr_seen, cap_seen;
 };
 /* gws_pager_run - read p[0..n) concurrently, page by page (nextPageToken).
  * Returns how many ended with error set. */
@@ -189,6 +217,7 @@ struct gws_build {
 	struct ou_forwarding *ou; size_t nr_ou, alloc_ou;
 	double *ou_order;            /* sortOrder of each ou entry */
 	struct catch_all *ca; size_t nr_ca, alloc_ca;
+	long long now_ms;            /* collection time (epoch ms): vacation windows */
 };
 void gws_build_finish(struct gws_build *b);
 void gws_build_release(struct gws_build *b);
@@ -210,15 +239,29 @@ int gws_add_send_as(struct gws_build *b, const char *owner, const cJSON *list, c
 int gws_add_autoforward(struct gws_build *b, const char *owner, const cJSON *af, char **err);
 /* gws_add_filters - a Gmail filters list ({"filter": [...]}) of owner */
 int gws_add_filters(struct gws_build *b, const char *owner, const cJSON *list, char **err);
-/* gws_add_vacation - a Gmail vacation object of owner */
+/* gws_add_vacation - a Gmail vacation object of owner: listed when
+ * enableAutoReply, enabled only inside its startTime..endTime window at
+ * b->now_ms; -1 with *err when a time is not epoch milliseconds */
 int gws_add_vacation(struct gws_build *b, const char *owner, const cJSON *v, char **err);
 /* gws_filter_summary - a readable criteria summary ("from:a@b subject:(x)"); caller frees */
 char *gws_filter_summary(const cJSON *criteria);
-/* gws_add_policy - a Policy API policy; ou_path maps "orgUnits/ID" to a path
- * (caller frees) or NULL. Settings other than gmail.auto_forwarding and
- * group-scoped policies are ignored (0). */
-int gws_add_policy(struct gws_build *b, const cJSON *p,
-		   char *(*ou_path)(void *ctx, const char *ou), void *ctx, char **err);
+/* gws_policy_ctx - what policies are resolved against: the Directory's
+ * orgunits (type=allIncludingParent) and groups, each NULL-safe; *_read says
+ * whether that list could be read at all */
+struct gws_policy_ctx {
+	const cJSON *ous, *groups;
+	bool ous_read, groups_read;
+	size_t stale;                /* out: policies ignored (OU or group gone) */
+};
+/* gws_add_policy - a Policy API policy (gws_map_policy.c): a
+ * gmail.auto_forwarding policy becomes an OU entry, or a group entry when
+ * policyQuery.group is set; other settings, and policies whose OU or group
+ * no longer exists (ctx->stale counts them), are ignored (0); -1 with *err
+ * when it cannot be placed */
+int gws_add_policy(struct gws_build *b, const cJSON *p, struct gws_policy_ctx *ctx, char **err);
+/* gws_policy_order - OU entries first, then group entries by descending
+ * sortOrder (the first group entry holding a user is that user's policy) */
+void gws_policy_order(struct gws_build *b);
 /* gws_parse_catch_all - a config value "domain:target:scope[:name]" into b
  * (source "config"); 0 or -1 with *err */
 int gws_parse_catch_all(struct gws_build *b, const char *value, char **err);
@@ -233,11 +276,17 @@ struct gws_session {
 	char *admin_subject, *super_admin_subject, *customer;
 	const char *gmail_scopes;
 	long policy_delay_ms;
+	long max_pages;                /* 0: GWS_MAX_PAGES */
+	struct gws_quota quota;        /* Policy API read quota waits */
 	int batch_size;
 	char **catch_all; size_t nr_catch_all;  /* config values */
 	char *where;                   /* "file:line: tenant 'x'" for messages */
 };
 
 int gws_collect(struct provider_session *ps, struct snapshot **out, char **err);
+/* gws_read_gmail - round 3 (gws_collect_gmail.c): the Gmail settings of
+ * users b->rcp[0..nusers) that may have a mailbox, mapped into b; a refused
+ * token is that user's error, unless the refusal is fatal (-1 with *err) */
+int gws_read_gmail(struct gws_session *gs, struct gws_build *b, size_t nusers, char **err);
 
 #endif

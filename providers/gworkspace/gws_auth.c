@@ -343,6 +343,18 @@ char *gws_token_error(long status, const char *error, const char *desc, const ch
 		out = xstrfmt("token request for %s refused (HTTP %ld invalid_grant: %s): the subject is not an "
 			      "existing user of the domain; check admin_subject/super_admin_subject", sub, status, desc);
 		*fatal = false;
+	} else if (error && (!strcmp(error, "access_denied") ||
+			     (!strcmp(error, "invalid_grant") && desc && !strcmp(desc, "Bad Request")))) {
+		/* GAM (src/gam/gamlib/glapi.py OAUTH2_TOKEN_ERRORS, handled in
+		 * handleOAuthTokenError) takes "access_denied: Account restricted",
+		 * "access_denied: Requested client not authorized" and
+		 * "invalid_grant: Bad Request" for a user as "Service not applicable
+		 * for this address": that account (restricted, suspended) only. The
+		 * caller makes it fatal for the admin subjects. */
+		out = xstrfmt("token request for %s refused (HTTP %ld %s%s%s): Google issues no token for this "
+			      "account (restricted or suspended); its settings cannot be read", sub, status, error,
+			      desc ? ": " : "", desc ? desc : "");
+		*fatal = false;
 	} else if (error && !strcmp(error, "invalid_grant")) {
 		out = xstrfmt("token request for %s refused (HTTP %ld invalid_grant%s%s): the service-account key was "
 			      "refused (wrong, deleted or disabled key, or a clock more than a few minutes off); "

@@ -2,8 +2,10 @@
  * gws_http.c - Google's side of HTTP (see gws.h): error bodies (v1 with
  * errors[] and v2 with status), the "Retry after <RFC 3339 time>" message
  * form Gmail uses instead of a Retry-After header, a retry loop on top of
- * http_run for the 403 rate limits the shared layer does not retry, and
- * nextPageToken paging for the Directory and Policy APIs.
+ * http_run for the 403 rate limits the shared layer does not retry and for
+ * the Policy API's per-minute read quota (which needs tens of seconds, not a
+ * backoff of a few), and nextPageToken paging for the Directory and Policy
+ * APIs that stops on a repeated token or an endless chain.
  */
 #include "gws.h"
 #include "base/util.h"
@@ -165,11 +167,54 @@ bool gws_retryable(long status, const char *body, size_t len, const char *retry_
 	return yes;
 }
 
+/* gws_is_read_quota - see gws.h. ScubaGoggles (scubagoggles/policy_api.py,
+ * PolicyAPI._get) tells this 429 from the Policy API's pacing 429 by the
+ * text "Quota exceeded" and "read requests per minute" (body as sent: the
+ * v2 error message, "Quota exceeded for quota metric 'Read requests' and
+ * limit 'Read requests per minute' ..."; case-insensitive here) */
+bool gws_is_read_quota(long status, const char *body, size_t len)
+{
+	char *t;
+	bool yes;
+	if (status != 429 || !body || !len)
+		return false;
+	t = xstrndup(body, len);
+	yes = strcasestr(t, "Quota exceeded") && strcasestr(t, "read requests per minute");
+	free(t);
+	return yes;
+}
+
+/* quota_wait - the next read-quota wait for r (waited so far *waited,
+ * rounds *rounds), or -1 after setting r->error when q's bound is spent */
+static long quota_wait(struct http_request *r, const struct gws_quota *q, long *waited, int *rounds)
+{
+	long first = q->first_ms > 0 ? q->first_ms : GWS_QUOTA_WAIT_MS;
+	long max = q->max_ms >= 0 ? q->max_ms : GWS_QUOTA_MAX_WAIT_MS;
+	/* ScubaGoggles: 30 s, then 15 s more each time */
+	long d = first + (long)*rounds * (first / 2);
+	if (*waited + d > max) {
+		free(r->error);
+		r->error = xstrfmt("HTTP 429 RESOURCE_EXHAUSTED: the read quota (requests per minute) was still "
+				   "exceeded after waiting %ld s in all (limit %ld s)", *waited / 1000, max / 1000);
+		return -1;
+	}
+	*waited += d;
+	(*rounds)++;
+	return d;
+}
+
 /* gws_run - see gws.h */
 size_t gws_run(struct http_client *c, struct http_request **reqs, size_t n)
 {
+	return gws_run_quota(c, reqs, n, NULL);
+}
+
+/* gws_run_quota - see gws.h */
+size_t gws_run_quota(struct http_client *c, struct http_request **reqs, size_t n, const struct gws_quota *q)
+{
 	struct http_request **todo = xcalloc(n ? n : 1, sizeof(*todo));
-	int *tries = xcalloc(n ? n : 1, sizeof(*tries));
+	int *tries = xcalloc(n ? n : 1, sizeof(*tries)), *rounds = xcalloc(n ? n : 1, sizeof(*rounds));
+	long *waited = xcalloc(n ? n : 1, sizeof(*waited));
 	size_t nt = n, failed = 0;
 	unsigned seed = (unsigned)time(NULL) ^ (unsigned)(size_t)reqs;
 	int max = http_client_max_tries(c);
@@ -187,15 +232,18 @@ size_t gws_run(struct http_client *c, struct http_request **reqs, size_t n)
 				if (reqs[k] == r)
 					idx = k;
 			tries[idx]++;
-			if (r->error || r->status != 403 ||
-			    !gws_retryable(r->status, r->resp.buf, r->resp.len, r->retry_after, &d))
+			if (q && gws_is_read_quota(r->status, r->resp.buf, r->resp.len)) {
+				if ((d = quota_wait(r, q, &waited[idx], &rounds[idx])) < 0)
+					continue;
+			} else if (r->error || r->status != 403 ||
+				   !gws_retryable(r->status, r->resp.buf, r->resp.len, r->retry_after, &d)) {
 				continue;
-			if (tries[idx] >= max) {
+			} else if (tries[idx] >= max) {
 				r->error = xstrfmt("HTTP 403 (rate limited) after %d tries", tries[idx]);
 				continue;
-			}
-			if (d < 0)
+			} else if (d < 0) {
 				d = http_backoff_ms(tries[idx], &seed);
+			}
 			if (d > wait)
 				wait = d;
 			todo[keep++] = r;
@@ -212,6 +260,8 @@ size_t gws_run(struct http_client *c, struct http_request **reqs, size_t n)
 			failed++;
 	free(todo);
 	free(tries);
+	free(rounds);
+	free(waited);
 	return failed;
 }
 
@@ -252,6 +302,59 @@ static char *page_url(const char *url, const char *token)
 	return u;
 }
 
+/* token_hash - FNV-1a of a page token */
+static unsigned long long token_hash(const char *t)
+{
+	unsigned long long h = 1469598103934665603ull;
+	for (; *t; t++)
+		h = (h ^ (unsigned char)*t) * 1099511628211ull;
+	return h ? h : 1;
+}
+
+/* seen_before - remember token's hash in p; true when it was there already
+ * (an open-addressed set: a chain of GWS_MAX_PAGES tokens is checked in
+ * linear time) */
+static bool seen_before(struct gws_pager *p, const char *token)
+{
+	unsigned long long h = token_hash(token);
+	size_t i;
+	if (2 * (p->nr_seen + 1) > p->cap_seen) {
+		unsigned long long *old = p->seen;
+		size_t oc = p->cap_seen;
+		p->cap_seen = oc ? oc * 2 : 64;
+		p->seen = xcalloc(p->cap_seen, sizeof(*p->seen));
+		for (size_t k = 0; k < oc; k++)
+			if (old[k]) {
+				for (i = old[k] & (p->cap_seen - 1); p->seen[i]; i = (i + 1) & (p->cap_seen - 1))
+					;
+				p->seen[i] = old[k];
+			}
+		free(old);
+	}
+	for (i = h & (p->cap_seen - 1); p->seen[i]; i = (i + 1) & (p->cap_seen - 1))
+		if (p->seen[i] == h)
+			return true;
+	p->seen[i] = h;
+	p->nr_seen++;
+	return false;
+}
+
+/* next_ok - whether the chain may go on to token; else p->error says why */
+static bool next_ok(struct gws_pager *p, const char *token)
+{
+	long max = p->max_pages > 0 ? p->max_pages : GWS_MAX_PAGES;
+	if (seen_before(p, token)) {
+		p->error = xstrfmt("the server sent a nextPageToken it had sent before (after page %zu): "
+				   "the list never ends; stopped", p->pages);
+		return false;
+	}
+	if ((long)p->pages >= max) {
+		p->error = xstrfmt("the list did not end after %ld pages (max_pages): stopped", max);
+		return false;
+	}
+	return true;
+}
+
 /* page_done - take one page of p; *token is the next page token (caller frees) or NULL */
 static int page_done(struct gws_pager *p, struct http_request *r, char **token)
 {
@@ -260,7 +363,9 @@ static int page_done(struct gws_pager *p, struct http_request *r, char **token)
 	const char *next;
 	*token = NULL;
 	if (!http_ok(r)) {
-		p->error = gws_describe(r);
+		/* the read quota's own message says how long it was waited out */
+		p->error = r->error && gws_is_read_quota(r->status, r->resp.buf, r->resp.len) ?
+			xstrdup(r->error) : gws_describe(r);
 		p->status = r->status;
 		p->auth_failed = r->auth_failed;
 		return -1;
@@ -284,10 +389,26 @@ static int page_done(struct gws_pager *p, struct http_request *r, char **token)
 		cJSON_AddItemToArray(p->items, cJSON_Duplicate(it, 1));
 	p->pages++;
 	next = gws_json_str(j, "nextPageToken");
+	if (next && !next_ok(p, next)) {
+		cJSON_Delete(j);
+		return -1;
+	}
 	if (next)
 		*token = xstrdup(next);
 	cJSON_Delete(j);
 	return 0;
+}
+
+/* run_pages - one page of each pager in batch[0..nb) (owner[k] its pager),
+ * together; a pager's read-quota bound applies to the requests of all (only
+ * the Policy API answers with that quota's text) */
+static void run_pages(struct http_client *c, struct gws_pager *p, struct http_request **batch,
+		      const size_t *owner, size_t nb)
+{
+	const struct gws_quota *q = NULL;
+	for (size_t k = 0; k < nb && !q; k++)
+		q = p[owner[k]].quota;
+	gws_run_quota(c, batch, nb, q);
 }
 
 /* gws_pager_run - see gws.h */
@@ -316,7 +437,7 @@ size_t gws_pager_run(struct http_client *c, struct gws_pager *p, size_t n)
 		if (wait > 0)
 			http_sleep_ms(wait);
 		wait = 0;
-		gws_run(c, batch, nb);
+		run_pages(c, p, batch, owner, nb);
 		for (size_t k = 0; k < nb; k++) {
 			size_t i = owner[k];
 			char *token = NULL, *u;
@@ -350,4 +471,6 @@ void gws_pager_release(struct gws_pager *p)
 	cJSON_Delete(p->items);
 	p->items = NULL;
 	FREE_AND_NULL(p->error);
+	FREE_AND_NULL(p->seen);
+	p->nr_seen = p->cap_seen = 0;
 }

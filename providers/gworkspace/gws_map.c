@@ -2,6 +2,7 @@
  * gws_map.c - map Directory, Gmail settings and Cloud Identity Policy API
  * objects to snapshot v1 entries (docs/gworkspace.md has the table), the
  * catch-all config syntax, and the snapshot builder. Pure functions: no I/O.
+ * Policy API policies are mapped in gws_map_policy.c.
  * Missing booleans mean false, as Google omits false values.
  */
 #include "gws.h"
@@ -338,84 +339,54 @@ int gws_add_filters(struct gws_build *b, const char *owner, const cJSON *list, c
 	return 0;
 }
 
+/* epoch_ms - o[key] as epoch milliseconds: Gmail sends int64 fields as
+ * JSON strings ("1767225600000"); a number is taken too. 0 absent, 1 set,
+ * -1 neither a decimal string nor a number */
+static int epoch_ms(const cJSON *o, const char *key, long long *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	char *end;
+	if (!v || cJSON_IsNull(v))
+		return 0;
+	if (cJSON_IsNumber(v)) {
+		*out = (long long)v->valuedouble;
+		return 1;
+	}
+	if (!cJSON_IsString(v) || !*v->valuestring)
+		return -1;
+	*out = strtoll(v->valuestring, &end, 10);
+	return *end || *out < 0 ? -1 : 1;
+}
+
 /* gws_add_vacation - see gws.h */
 int gws_add_vacation(struct gws_build *b, const char *owner, const cJSON *v, char **err)
 {
 	struct snapshot_auto_reply *ar;
+	long long start = 0, end = 0;
+	int hs, he;
 	if (!cJSON_IsObject(v)) {
 		*err = xstrdup("vacation settings are not an object");
 		return -1;
 	}
-	/* only active responders matter for routing; the others are left out */
+	/* a responder that is off matters to no route: it is left out */
 	if (!gws_json_true(v, "enableAutoReply"))
 		return 0;
+	hs = epoch_ms(v, "startTime", &start);
+	he = epoch_ms(v, "endTime", &end);
+	if (hs < 0 || he < 0) {
+		*err = xstrfmt("vacation %s is not a time in epoch milliseconds", hs < 0 ? "startTime" : "endTime");
+		return -1;
+	}
 	ALLOC_GROW(b->ar, b->nr_ar + 1, b->alloc_ar);
 	ar = &b->ar[b->nr_ar++];
 	ar->address = AS(b, owner);
-	ar->enabled = true;
+	/* Gmail VacationSettings: replies only to messages received after
+	 * startTime and before endTime, when set (Gmail API reference,
+	 * users.settings VacationSettings). One outside its window at collection
+	 * time is configured but not active: listed, not enabled. */
+	ar->enabled = !(hs && b->now_ms < start) && !(he && b->now_ms >= end);
 	/* restrictToDomain: only people in the domain get the reply */
 	ar->external = gws_json_true(v, "restrictToDomain") ? TRI_FALSE : TRI_TRUE;
-	return 0;
-}
-
-/* gws_add_policy - see gws.h */
-int gws_add_policy(struct gws_build *b, const cJSON *p,
-		   char *(*ou_path)(void *ctx, const char *ou), void *ctx, char **err)
-{
-	const cJSON *set = cJSON_GetObjectItemCaseSensitive(p, "setting");
-	const cJSON *pq = cJSON_GetObjectItemCaseSensitive(p, "policyQuery");
-	const cJSON *val = cJSON_GetObjectItemCaseSensitive(set, "value"), *so, *en;
-	const char *type = gws_json_str(set, "type"), *ou = gws_json_str(pq, "orgUnit");
-	char *path;
-	double order;
-	bool enabled;
-	if (!type || strcmp(type, "settings/gmail.auto_forwarding"))
-		return 0;
-	/* group-scoped policies have no place in snapshot v1 (OUs only) */
-	if (gws_json_str(pq, "group"))
-		return 0;
-	en = cJSON_GetObjectItemCaseSensitive(val, "enableAutoForwarding");
-	if (en && !cJSON_IsBool(en)) {
-		*err = xstrfmt("policy %s: enableAutoForwarding is not a boolean",
-			       gws_json_str(p, "name") ? gws_json_str(p, "name") : "?");
-		return -1;
-	}
-	enabled = !en || cJSON_IsTrue(en);   /* Google's default: allowed */
-	if (!ou) {
-		path = xstrdup("/");
-	} else {
-		path = ou_path(ctx, ou);
-		if (!path) {
-			*err = xstrfmt("policy %s: unknown organisational unit %s",
-				       gws_json_str(p, "name") ? gws_json_str(p, "name") : "?", ou);
-			return -1;
-		}
-	}
-	so = cJSON_GetObjectItemCaseSensitive(pq, "sortOrder");
-	order = cJSON_IsNumber(so) ? so->valuedouble : 0;
-	/* several policies for one OU: the greatest sortOrder wins */
-	for (size_t i = 0; i < b->nr_ou; i++) {
-		if (strcmp(b->ou[i].org_unit, path))
-			continue;
-		if (order >= b->ou_order[i]) {
-			b->ou[i].enabled = enabled;
-			b->ou_order[i] = order;
-		}
-		free(path);
-		return 0;
-	}
-	{
-		size_t alloc = b->alloc_ou;
-		ALLOC_GROW(b->ou, b->nr_ou + 1, b->alloc_ou);
-		if (alloc != b->alloc_ou)
-			b->ou_order = xreallocarray(b->ou_order, b->alloc_ou, sizeof(*b->ou_order));
-	}
-	memset(&b->ou[b->nr_ou], 0, sizeof(b->ou[b->nr_ou]));
-	b->ou[b->nr_ou].org_unit = AS(b, path);
-	b->ou[b->nr_ou].enabled = enabled;
-	b->ou_order[b->nr_ou] = order;
-	b->nr_ou++;
-	free(path);
 	return 0;
 }
 

@@ -2,7 +2,8 @@
  * gws_directory.c - the mock Admin SDK Directory API v1: users (maxResults
  * <= 500), groups and members (<= 200), paged with an opaque nextPageToken
  * (absent on the last page), customer domains (with domainAliases) and
- * orgunits; fields= honoured loosely (the item keys listed in "users(...)");
+ * orgunits (orgUnitPath and type as documented: the root OU only with
+ * allIncludingParent); fields= honoured loosely (the item keys listed in "users(...)");
  * empty aliases omitted. The token's sub must be an admin (403 forbidden
  * "Not Authorized to access this resource/api" otherwise).
  */
@@ -70,6 +71,74 @@ static cJSON *find_group(const char *key)
 	return NULL;
 }
 
+/* ou_path_of - the path an orgUnitPath argument names: "/", "/Sales",
+ * "Sales" (the documented form has no leading slash), or "id:..." (NULL
+ * when no OU has that id); the caller frees */
+static char *ou_path_of(const char *arg)
+{
+	cJSON *o;
+	if (!arg || !*arg)
+		return mx_strdup("/");
+	if (strncmp(arg, "id:", 3))
+		return arg[0] == '/' ? mx_strdup(arg) : mx_fmt("/%s", arg);
+	cJSON_ArrayForEach(o, gws_fixture_get("orgunits")) {
+		const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(o, "orgUnitId"));
+		if (id && !strcmp(id, arg))
+			return mx_strdup(cJSON_GetStringValue(cJSON_GetObjectItem(o, "orgUnitPath")));
+	}
+	return NULL;
+}
+
+/* orgunits - orgunits.list (Directory API reference, orgunits.list: type
+ * "children" (default) immediate children only, "all" every
+ * sub-organizational unit, "allIncludingParent" those and the unit itself,
+ * "root if not specified"; orgUnitPath the unit whose children are listed).
+ * The fixture lists every OU, the root ("/", no parent) included. The
+ * snake-case "all_including_parent" is accepted too: ScubaGoggles
+ * (policy_api.py, PolicyAPI._get_ou) sends it. Not paged. */
+static void orgunits(struct mreq *rq, struct mresp *rs)
+{
+	const char *type = req_arg(rq, "type");
+	char *base = ou_path_of(req_arg(rq, "orgUnitPath"));
+	size_t bl = base ? strlen(base) : 0;
+	bool all, parent;
+	cJSON *j, *arr, *o;
+	if (!type || !strcmp(type, "children"))
+		all = parent = false;
+	else if (!strcmp(type, "all"))
+		all = true, parent = false;
+	else if (!strcmp(type, "allIncludingParent") || !strcmp(type, "all_including_parent"))
+		all = parent = true;
+	else {
+		gws_error(rs, 400, "invalid", "INVALID_ARGUMENT", "Invalid value for: type");
+		free(base);
+		return;
+	}
+	if (!base) {
+		gws_error(rs, 404, "notFound", "NOT_FOUND", "Org unit not found");
+		return;
+	}
+	j = cJSON_CreateObject();
+	cJSON_AddStringToObject(j, "kind", "admin#directory#orgUnits");
+	arr = cJSON_CreateArray();
+	cJSON_ArrayForEach(o, gws_fixture_get("orgunits")) {
+		const char *path = cJSON_GetStringValue(cJSON_GetObjectItem(o, "orgUnitPath"));
+		const char *pp = cJSON_GetStringValue(cJSON_GetObjectItem(o, "parentOrgUnitPath"));
+		bool self = path && !strcmp(path, base);
+		bool below = path && !self && (!strcmp(base, "/") || (!strncmp(path, base, bl) && path[bl] == '/'));
+		bool child = below && pp && !strcmp(pp, base);
+		if ((self && parent) || (below && (all || child)))
+			cJSON_AddItemToArray(arr, cJSON_Duplicate(o, 1));
+	}
+	/* Google omits empty lists */
+	if (cJSON_GetArraySize(arr))
+		cJSON_AddItemToObject(j, "organizationUnits", arr);
+	else
+		cJSON_Delete(arr);
+	resp_json(rs, 200, j);
+	free(base);
+}
+
 /* gws_directory_handler - every /admin/directory/v1/ request */
 void gws_directory_handler(struct mreq *rq, struct mresp *rs)
 {
@@ -135,10 +204,7 @@ void gws_directory_handler(struct mreq *rq, struct mresp *rs)
 			cJSON_AddItemToObject(j, "domains", cJSON_Duplicate(gws_fixture_get("domains"), 1));
 			resp_json(rs, 200, j);
 		} else if (!strcmp(what, "/orgunits")) {
-			cJSON *j = cJSON_CreateObject();
-			cJSON_AddStringToObject(j, "kind", "admin#directory#orgUnits");
-			cJSON_AddItemToObject(j, "organizationUnits", cJSON_Duplicate(gws_fixture_get("orgunits"), 1));
-			resp_json(rs, 200, j);
+			orgunits(rq, rs);
 		} else {
 			gws_error(rs, 404, "notFound", "NOT_FOUND", "Not Found");
 		}
