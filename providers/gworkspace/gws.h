@@ -140,6 +140,9 @@ bool gws_retryable(long status, const char *body, size_t len, const char *retry_
 struct gws_quota {
 	long first_ms, max_ms;
 };
+/* gws_quota_next - the wait before the next try after rounds waits that
+ * took waited ms in all, or -1 when it would pass q's bound */
+long gws_quota_next(const struct gws_quota *q, long waited, int rounds);
 /* gws_is_read_quota - a 429 whose text says the per-minute read quota is
  * spent ("Quota exceeded ... read requests per minute") */
 bool gws_is_read_quota(long status, const char *body, size_t len);

@@ -184,18 +184,26 @@ bool gws_is_read_quota(long status, const char *body, size_t len)
 	return yes;
 }
 
-/* quota_wait - the next read-quota wait for r (waited so far *waited,
- * rounds *rounds), or -1 after setting r->error when q's bound is spent */
-static long quota_wait(struct http_request *r, const struct gws_quota *q, long *waited, int *rounds)
+/* gws_quota_next - see gws.h */
+long gws_quota_next(const struct gws_quota *q, long waited, int rounds)
 {
 	long first = q->first_ms > 0 ? q->first_ms : GWS_QUOTA_WAIT_MS;
 	long max = q->max_ms >= 0 ? q->max_ms : GWS_QUOTA_MAX_WAIT_MS;
 	/* ScubaGoggles: 30 s, then 15 s more each time */
-	long d = first + (long)*rounds * (first / 2);
-	if (*waited + d > max) {
+	long d = first + (long)rounds * (first / 2);
+	return waited + d > max ? -1 : d;
+}
+
+/* quota_wait - the next read-quota wait for r (waited so far *waited,
+ * rounds *rounds), or -1 after setting r->error when q's bound is spent */
+static long quota_wait(struct http_request *r, const struct gws_quota *q, long *waited, int *rounds)
+{
+	long d = gws_quota_next(q, *waited, *rounds);
+	if (d < 0) {
 		free(r->error);
 		r->error = xstrfmt("HTTP 429 RESOURCE_EXHAUSTED: the read quota (requests per minute) was still "
-				   "exceeded after waiting %ld s in all (limit %ld s)", *waited / 1000, max / 1000);
+				   "exceeded after waiting %ld s in all (limit %ld s, policy_quota_max_wait_ms)",
+				   *waited / 1000, (q->max_ms >= 0 ? q->max_ms : GWS_QUOTA_MAX_WAIT_MS) / 1000);
 		return -1;
 	}
 	*waited += d;

@@ -1,7 +1,9 @@
 /*
  * gws_mock.c - the Google Workspace part of the mock: route registration,
  * options (--gws-fixture FILE, --gws-public-key PEM, --gws-policy-interval-ms
- * N, --gws-knobs JSON: see gws_gmail_write.c), the customer fixture (tests/mocks/fixtures/gws/NAME.json), issued access
+ * N, --gws-knobs JSON: see gws_gmail_write.c, --gws-paging JSON and
+ * --gws-policy-quota JSON: see below and gws_policy.c), the customer fixture
+ * (tests/mocks/fixtures/gws/NAME.json), issued access
  * tokens bound to (sub, scopes), Google-shaped errors, knob injection in
  * Google's rate-limit forms, and opaque-token paging.
  *
@@ -11,7 +13,8 @@
  * [Directory orgunits], "users": [Directory users], "groups": [...],
  * "members": {group email: [members]}, "gmail": {user: {"sendAs": [...],
  * "autoForwarding": {...}, "forwardingAddresses": [...], "filter": [...],
- * "vacation": {...}}}, "policies": [Policy API policies]}. A user with no
+ * "vacation": {...}}}, "policies": [Policy API policies], "token_refusals":
+ * {user: {"error", "error_description"}} (gws_token.c)}. A user with no
  * "gmail" entry, or with isMailboxSetup false, has no mailbox. The "gmail"
  * part changes when fixes write to it (under gws_state_lock); the rest is
  * read-only after start.
@@ -37,6 +40,13 @@ static struct gtoken *tokens;
 static size_t nr_tokens;
 static struct mock_map *token_slots;   /* token value -> index in tokens */
 static pthread_mutex_t gmu = PTHREAD_MUTEX_INITIALIZER;
+/* --gws-paging {"repeat": MATCH, "endless": MATCH}: fault injection for
+ * lists whose path contains MATCH. Google documents that nextPageToken is
+ * absent on the last page (Directory API users.list, "Paging"); these serve
+ * what a faulty server or proxy would: "repeat" answers every page asked for
+ * with a token with that same token again (and gives the first page a
+ * token), "endless" never ends the chain (empty pages past the end). */
+static char *paging_repeat, *paging_endless;
 
 /* gws_register - the Google routes */
 void gws_register(void)
@@ -74,6 +84,24 @@ int gws_set_option(const char *name, const char *value)
 		policy_interval_ms = atol(value);
 		return 0;
 	}
+	if (!strcmp(name, "paging")) {
+		cJSON *j = cJSON_Parse(value);
+		if (!cJSON_IsObject(j)) {
+			cJSON_Delete(j);
+			fprintf(stderr, "mockd: --gws-paging: want a JSON object\n");
+			return -1;
+		}
+		free(paging_repeat);
+		free(paging_endless);
+		paging_repeat = cJSON_GetStringValue(cJSON_GetObjectItem(j, "repeat")) ?
+			mx_strdup(cJSON_GetStringValue(cJSON_GetObjectItem(j, "repeat"))) : NULL;
+		paging_endless = cJSON_GetStringValue(cJSON_GetObjectItem(j, "endless")) ?
+			mx_strdup(cJSON_GetStringValue(cJSON_GetObjectItem(j, "endless"))) : NULL;
+		cJSON_Delete(j);
+		return 0;
+	}
+	if (!strcmp(name, "policy-quota"))
+		return gws_policy_quota_set(value);
 	if (!strcmp(name, "knobs")) {
 		if (gws_knobs_set(value) == 0)
 			return 0;
@@ -88,6 +116,8 @@ int gws_set_option(const char *name, const char *value)
 void gws_cleanup(void)
 {
 	gws_write_cleanup();
+	free(paging_repeat);
+	free(paging_endless);
 	cJSON_Delete(fixture);
 	free(public_key);
 	for (size_t i = 0; i < nr_tokens; i++) {
@@ -339,7 +369,10 @@ void gws_paginate(struct mreq *rq, struct mresp *rs, cJSON *items, const char *k
 		for (long i = off; it && i < total && i < off + size; i++, it = it->next)
 			cJSON_AddItemToArray(arr, cJSON_Duplicate(it, 1));
 	}
-	if (off + size < total) {
+	if (paging_repeat && strstr(rq->path, paging_repeat) && tok) {
+		cJSON_AddStringToObject(j, "nextPageToken", tok);
+	} else if (off + size < total || (paging_repeat && strstr(rq->path, paging_repeat)) ||
+		   (paging_endless && strstr(rq->path, paging_endless))) {
 		char *rnd = mock_random_hex(6), *t = mx_fmt("P%lxQ%s", (unsigned long)(off + size) ^ 0x3c3cUL, rnd);
 		cJSON_AddStringToObject(j, "nextPageToken", t);
 		free(t);

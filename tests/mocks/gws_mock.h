@@ -41,6 +41,10 @@ char *gws_match_key(const struct mreq *rq);
 void gws_paginate(struct mreq *rq, struct mresp *rs, cJSON *items, const char *key, const char *size_arg,
 		  long def, long max, bool coerce, const char *kind);
 
+/* gws_policy_quota_set - --gws-policy-quota {"reads": N, "window_ms": W}
+ * (gws_policy.c); 0 or -1 (message printed) */
+int gws_policy_quota_set(const char *text);
+
 /* the routes */
 void gws_token_handler(struct mreq *rq, struct mresp *rs);
 void gws_directory_handler(struct mreq *rq, struct mresp *rs);

@@ -2,20 +2,33 @@
  * gws_policy.c - the mock Cloud Identity Policy API v1: GET /v1/policies
  * for a super admin only (403 PERMISSION_DENIED otherwise), pageSize <= 100
  * (larger values coerced), an opaque nextPageToken, the filter subset
- * setting.type.matches('<regex>'), errors in the v2 shape (no errors[]), and
- * 429 RESOURCE_EXHAUSTED when pages are asked for faster than the pace
- * (--gws-policy-interval-ms, default 1000, so tests can run fast).
+ * setting.type.matches('<regex>'), errors in the v2 shape (no errors[]),
+ * and the two 429 RESOURCE_EXHAUSTED answers ScubaGoggles tells apart
+ * (scubagoggles/policy_api.py, PolicyAPI._get): one when pages are asked for
+ * faster than the pace (--gws-policy-interval-ms, default 1000, so tests can
+ * run fast; its message text is not documented: Google's generic
+ * "Resource has been exhausted (e.g. check quota)." is used), and one when
+ * the per-minute read quota is spent: "Quota exceeded for quota metric
+ * 'Read requests' and limit 'Read requests per minute' of service
+ * 'cloudidentity.googleapis.com'" [ISS-429-SHAPE], served by
+ * --gws-policy-quota {"reads": N, "window_ms": W} (off by default): at most
+ * N reads per fixed window of W ms (a minute on the real service; tests
+ * shorten it). The numeric quota is not published.
  */
 #include "gws_mock.h"
 
 #include <pthread.h>
 #include <regex.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 static pthread_mutex_t pmu = PTHREAD_MUTEX_INITIALIZER;
 static long long last_ms;
+static long quota_reads, quota_window_ms = 60000;   /* reads 0: no quota */
+static long long window_start_ms;
+static long window_reads;
 
 /* now_ms - a monotonic clock in milliseconds */
 static long long now_ms(void)
@@ -71,13 +84,46 @@ static cJSON *filtered(const char *filter, struct mresp *rs)
 	return out;
 }
 
+/* gws_policy_quota_set - see gws_mock.h */
+int gws_policy_quota_set(const char *text)
+{
+	cJSON *j = cJSON_Parse(text), *r, *w;
+	if (!cJSON_IsObject(j)) {
+		cJSON_Delete(j);
+		fprintf(stderr, "mockd: --gws-policy-quota: want a JSON object\n");
+		return -1;
+	}
+	r = cJSON_GetObjectItem(j, "reads");
+	w = cJSON_GetObjectItem(j, "window_ms");
+	pthread_mutex_lock(&pmu);
+	quota_reads = cJSON_IsNumber(r) ? (long)r->valuedouble : 0;
+	quota_window_ms = cJSON_IsNumber(w) && w->valuedouble > 0 ? (long)w->valuedouble : 60000;
+	window_start_ms = 0;
+	window_reads = 0;
+	pthread_mutex_unlock(&pmu);
+	cJSON_Delete(j);
+	return 0;
+}
+
+/* over_quota - count one read against the quota window; true when spent (pmu held) */
+static bool over_quota(long long now)
+{
+	if (quota_reads <= 0)
+		return false;
+	if (!window_start_ms || now - window_start_ms >= quota_window_ms) {
+		window_start_ms = now;
+		window_reads = 0;
+	}
+	return ++window_reads > quota_reads;
+}
+
 /* gws_policy_handler - /v1/policies */
 void gws_policy_handler(struct mreq *rq, struct mresp *rs)
 {
 	static const char *const scopes[] = { "cloud-identity.policies.readonly", "cloud-identity.policies", NULL };
 	char *sub = NULL, *key = gws_match_key(rq);
 	long long now, interval = gws_policy_interval_ms();
-	bool too_fast;
+	bool too_fast, spent = false;
 	cJSON *items;
 
 	if (!gws_check_bearer(rq->auth, scopes, &sub, rs))
@@ -89,12 +135,19 @@ void gws_policy_handler(struct mreq *rq, struct mresp *rs)
 	pthread_mutex_lock(&pmu);
 	now = now_ms();
 	too_fast = last_ms && now - last_ms < interval;
-	if (!too_fast)
+	if (!too_fast) {
 		last_ms = now;
+		spent = over_quota(now);
+	}
 	pthread_mutex_unlock(&pmu);
 	if (too_fast) {
+		v2_error(rs, 429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota).");
+		goto out;
+	}
+	if (spent) {
 		v2_error(rs, 429, "RESOURCE_EXHAUSTED", "Quota exceeded for quota metric 'Read requests' and limit "
-			 "'Read requests per minute' of service 'cloudidentity.googleapis.com'");
+			 "'Read requests per minute' of service 'cloudidentity.googleapis.com' for consumer "
+			 "'project_number:113344556677'.");
 		goto out;
 	}
 	if (gws_inject(key, rs))

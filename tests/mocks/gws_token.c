@@ -6,6 +6,15 @@
  * skew, the sub (a known user: else 400 invalid_grant "Invalid email or User
  * ID") and every scope against the client's allow-list (else 401
  * unauthorized_client). Tokens are bound to (sub, scopes).
+ *
+ * Fixture "token_refusals": {user: {"error", "error_description"}} refuses
+ * that user's tokens with 400 and the given OAuth error: restricted or
+ * suspended accounts, whose refusals GAM lists as
+ * "access_denied: Account restricted", "access_denied: Requested client not
+ * authorized" and "invalid_grant: Bad Request" (src/gam/gamlib/glapi.py
+ * OAUTH2_TOKEN_ERRORS; GAM reports them per user as "Service not applicable
+ * for this address"). The HTTP status of those answers is not documented;
+ * 400 is what the token endpoint uses for invalid_grant [ISS-BADSUB].
  */
 #include "gws_mock.h"
 
@@ -146,6 +155,12 @@ void gws_token_handler(struct mreq *rq, struct mresp *rs)
 	sub = cJSON_GetStringValue(cJSON_GetObjectItem(c, "sub"));
 	if (sub && !gws_user(sub)) {
 		oauth_error(rs, 400, "invalid_grant", "Invalid email or User ID");
+		goto out;
+	}
+	if (sub && (v = cJSON_GetObjectItem(gws_fixture_get("token_refusals"), sub))) {
+		const char *e = cJSON_GetStringValue(cJSON_GetObjectItem(v, "error"));
+		const char *d = cJSON_GetStringValue(cJSON_GetObjectItem(v, "error_description"));
+		oauth_error(rs, 400, e ? e : "access_denied", d ? d : "Account restricted");
 		goto out;
 	}
 	life = knobs_token_lifetime();
