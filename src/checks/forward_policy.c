@@ -11,9 +11,12 @@
  * matches the target domain. When any control blocks, the block wins
  * (Microsoft: outbound-spam-policies-external-email-forwarding).
  * Google Workspace (auto-forwarding and filters): the auto-forwarding policy
- * of the user's OU, inherited from the nearest parent; no policy = allowed.
+ * of the first configuration group holding the user, else of the user's OU,
+ * inherited from the nearest parent (forward_policy_gws.c); no policy =
+ * allowed.
  */
 #include "checks/checks.h"
+#include "checks/forward_policy_gws.h"
 #include "base/addr.h"
 #include "base/util.h"
 
@@ -153,27 +156,6 @@ static void decide_m365(const struct audit_ctx *ctx, const struct snapshot *s,
 	d->control = d->control_buf;
 }
 
-/* ou_policy - the auto-forwarding entry governing org unit ou (nearest parent), or NULL */
-static const struct ou_forwarding *ou_policy(const struct snapshot *s, const char *ou)
-{
-	char path[512];
-	snprintf(path, sizeof(path), "%s", ou && *ou ? ou : "/");
-	for (;;) {
-		for (size_t i = 0; i < s->policy.nr_auto_forwarding_ou; i++)
-			if (!strcmp(s->policy.auto_forwarding_ou[i].org_unit, path))
-				return &s->policy.auto_forwarding_ou[i];
-		if (!strcmp(path, "/"))
-			return NULL;
-		char *slash = strrchr(path, '/');
-		if (!slash)
-			return NULL;
-		if (slash == path)
-			path[1] = '\0';
-		else
-			*slash = '\0';
-	}
-}
-
 static void decide_gws(const struct audit_ctx *ctx, const struct snapshot *s,
 		       const struct route_edge *e, struct forward_decision *d)
 {
@@ -189,7 +171,17 @@ static void decide_gws(const struct audit_ctx *ctx, const struct snapshot *s,
 		}
 		return;
 	}
-	const struct ou_forwarding *p = ou_policy(s, r ? r->org_unit : NULL);
+	const struct ou_forwarding *p = gws_forwarding_policy(ctx, s, r);
+	if (p && p->group) {
+		/* a configuration group's policy, above the member's OU's */
+		d->control_kind = "group-policy";
+		d->policy_name = p->group;
+		snprintf(d->control_buf, sizeof(d->control_buf), "the auto-forwarding policy of group '%s' (%s)",
+			 p->group, p->enabled ? "on" : "off");
+		d->verdict = p->enabled ? FWD_ALLOWED : FWD_BLOCKED;
+		d->control = d->control_buf;
+		return;
+	}
 	d->control_kind = "ou-policy";
 	d->policy_name = p ? p->org_unit : "/";
 	if (p && !p->enabled) {

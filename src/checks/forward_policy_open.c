@@ -72,6 +72,24 @@ static void remote_domains(struct audit_ctx *ctx, const struct snapshot *s)
 	}
 }
 
+/* group_policy - a configuration group's policy that allows forwarding: its
+ * members may forward whatever their OU says (group settings override the
+ * OU's: Google Workspace Admin Help, support.google.com/a/answer/9224126) */
+static void group_policy(struct audit_ctx *ctx, const struct snapshot *s, const struct ou_forwarding *o)
+{
+	char *summary;
+	struct finding *f;
+	if (!o->enabled)
+		return;
+	summary = xstrfmt("configuration group '%s' allows its members to forward mail automatically", o->group);
+	f = policy_finding(ctx, s, o->group, SEV_MEDIUM, refs_gws_forwarding, &fix_gws_ou_autoforward_disable,
+			   summary);
+	free(summary);
+	cJSON_AddStringToObject(f->evidence, "control", "group-policy");
+	cJSON_AddBoolToObject(f->evidence, "enabled", true);
+	finding_set_id(f, "group-policy");
+}
+
 static void ou_policies(struct audit_ctx *ctx, const struct snapshot *s)
 {
 	bool root_seen = false;
@@ -79,6 +97,10 @@ static void ou_policies(struct audit_ctx *ctx, const struct snapshot *s)
 		const struct ou_forwarding *o = &s->policy.auto_forwarding_ou[i];
 		char *summary;
 		struct finding *f;
+		if (o->group) {
+			group_policy(ctx, s, o);
+			continue;
+		}
 		if (!strcmp(o->org_unit, "/"))
 			root_seen = true;
 		if (!o->enabled)

@@ -3,8 +3,8 @@
 # the list (exit 3), for Directory users, groups and members and for the
 # Policy API; the other lists are still read. The limit is max_pages
 # (default GWS_MAX_PAGES; lowered here so the test is quick).
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/gws_mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/gws_mock.sh"
 command -v jq >/dev/null || skip "no jq"
 
 # check_stop SNAPSHOT AREA WHAT PATTERN: the area failed naming what and why

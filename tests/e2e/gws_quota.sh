@@ -5,8 +5,8 @@
 # wait (policy_quota_wait_ms) to 2.5 s: the generic retries alone end inside
 # the window, the quota wait outlasts it. Past the bound
 # (policy_quota_max_wait_ms) the policy area fails naming the quota: exit 3.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/gws_mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/gws_mock.sh"
 command -v jq >/dev/null || skip "no jq"
 gws_start --knobs '{"max_page": 1}' --gws-policy-quota '{"reads": 1, "window_ms": 6000}'
 gws_config "$GCFG" "policy_quota_wait_ms = 2500" "policy_quota_max_wait_ms = 20000"

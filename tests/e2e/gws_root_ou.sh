@@ -4,8 +4,8 @@
 # allIncludingParent) gets its root policy placed on "/", and a policy left
 # over for an OU that no longer exists is ignored, not an error (as
 # ScubaGoggles does): the policy area is complete, the audit too.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/gws_mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/gws_mock.sh"
 command -v jq >/dev/null || skip "no jq"
 # the demo customer with its sub-OUs deleted: everyone in the root, the
 # /Interns policy left behind

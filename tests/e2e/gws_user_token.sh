@@ -3,8 +3,8 @@
 # Account restricted", "invalid_grant: Bad Request"; GAM treats these per
 # user). The tenant is still audited, the report names those users, exit 3;
 # the same refusal for the admin subject is a credential error (exit 2).
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/gws_mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/gws_mock.sh"
 command -v jq >/dev/null || skip "no jq"
 GWS_FIXTURE="$T/refusals.json"
 jq '.token_refusals = {"frank@fabrikam.com": {"error": "access_denied", "error_description": "Account restricted"},

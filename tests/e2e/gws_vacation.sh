@@ -4,8 +4,8 @@
 # responder whose end has passed, or whose start is still ahead, is listed
 # but not enabled; one inside its window, or without times, is enabled; a
 # time that is not epoch milliseconds is that user's auto_replies error.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/gws_mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/gws_mock.sh"
 command -v jq >/dev/null || skip "no jq"
 GWS_FIXTURE="$T/vacation.json"
 # 1767225600000 = 2026-01-01, 1780272000000 = 2026-06-01, 1798761600000 = 2027-01-01
