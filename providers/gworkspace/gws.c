@@ -162,6 +162,7 @@ const struct provider_ops gworkspace_provider = {
 	.collect = gws_collect,
 	.plan_fix = gws_plan_fix,
 	.read_value = gws_read_value,
+	.tenant_key = gws_tenant_key,
 	.apply_change = gws_apply_change,
 	.revert_change = gws_revert_change,
 	.close = gws_close,

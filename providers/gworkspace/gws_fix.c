@@ -8,8 +8,11 @@
  * not hold. Nothing is written here. Findings whose fix has no write API
  * (the OU policy, catch-all routing) never reach this file: the engine lists
  * their manual steps; anything else unplannable returns 0 the same way.
+ * Each change carries its effect on the snapshot (core/fix_simulate.h), so
+ * the engine can prove the plan before offering it.
  */
 #include "gws_fix.h"
+#include "checks/check.h"
 #include "base/util.h"
 
 #include <stdlib.h>
@@ -37,6 +40,30 @@ static void add_change(struct fix_plan *plan, const struct finding *f, char *obj
 	c->params = params;
 	cJSON_Delete(old_v);
 	cJSON_Delete(new_v);
+}
+
+/* effect - a one-operation effect; takes match and v ("set" or, for add, "value") */
+static cJSON *effect(const char *op, const char *section, cJSON *match, cJSON *v)
+{
+	cJSON *e = cJSON_CreateArray(), *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "op", op);
+	cJSON_AddStringToObject(o, "section", section);
+	if (match)
+		cJSON_AddItemToObject(o, "match", match);
+	if (v)
+		cJSON_AddItemToObject(o, strcmp(op, "add") ? "set" : "value", v);
+	cJSON_AddItemToArray(e, o);
+	return e;
+}
+
+/* match2 - {k1: v1, k2: v2} (k2 may be NULL) */
+static cJSON *match2(const char *k1, const char *v1, const char *k2, const char *v2)
+{
+	cJSON *m = cJSON_CreateObject();
+	cJSON_AddStringToObject(m, k1, v1);
+	if (k2)
+		cJSON_AddStringToObject(m, k2, v2);
+	return m;
 }
 
 /* user_params - {"user": user} plus key: value when key is given */
@@ -72,6 +99,10 @@ static int plan_treat(const struct snapshot *s, const struct finding *f, struct 
 		add_change(plan, f, xstrfmt("send-as %s of %s", sa->address, sa->owner),
 			   GWS_SET_TREAT_AS_ALIAS, cJSON_CreateTrue(), cJSON_CreateFalse(),
 			   user_params(sa->owner, "sendAsEmail", sa->address));
+		cJSON *set = cJSON_CreateObject();
+		cJSON_AddFalseToObject(set, "treat_as_alias");
+		plan->changes[plan->nr - 1].effect =
+			effect("set", "send_as", match2("owner", sa->owner, "address", sa->address), set);
 		return 1;
 	}
 	return 0;
@@ -90,6 +121,11 @@ static int plan_sendas(const struct snapshot *s, const struct finding *f, struct
 	cJSON_AddTrueToObject(nv, "treatAsAlias");
 	add_change(plan, f, xstrfmt("send-as %s of %s", alias, u->address), GWS_SET_SEND_AS,
 		   cJSON_CreateNull(), nv, user_params(u->address, "sendAsEmail", alias));
+	/* the user's own alias is accepted at once (gws_gmail_write.c, Gmail sendAs.create) */
+	nv = match2("owner", u->address, "address", alias);
+	cJSON_AddTrueToObject(nv, "treat_as_alias");
+	cJSON_AddTrueToObject(nv, "verified");
+	plan->changes[plan->nr - 1].effect = effect("add", "send_as", NULL, nv);
 	return 1;
 }
 
@@ -136,6 +172,13 @@ static int plan_autofwd(struct gws_session *gs, const struct snapshot *s, const 
 	add_change(plan, f, xstrfmt("auto-forwarding of %s", user), GWS_SET_AUTOFORWARD,
 		   gws_autoforward_norm(af), nv, user_params(user, NULL, NULL));
 	cJSON_Delete(af);
+	plan->changes[plan->nr - 1].effect =
+		effect("remove", "forwards", match2("from", user, "via",
+						    forward_via_name(VIA_GMAIL_AUTOFORWARD)), NULL);
+	if (!strcmp(f->check->id, "forward.blocked"))
+		plan->changes[plan->nr - 1].note = xstrdup(
+			"least egress: the blocked forward is stopped; allowing it means changing the "
+			"OU's auto-forwarding policy (Admin console), never done automatically");
 	return 1;
 }
 
@@ -170,6 +213,9 @@ static int plan_filters(struct gws_session *gs, const struct snapshot *s, const 
 			   gws_filter_content(flt), cJSON_CreateNull(),
 			   user_params(w->from, "filterId", w->id));
 		cJSON_Delete(flt);
+		cJSON *m = match2("from", w->from, "via", forward_via_name(VIA_GMAIL_FILTER));
+		cJSON_AddStringToObject(m, "id", w->id);
+		plan->changes[plan->nr - 1].effect = effect("remove", "forwards", m, NULL);
 		n++;
 	}
 	return n;

@@ -34,6 +34,8 @@ int gws_plan_fix(struct provider_session *ps, const struct snapshot *snap,
 
 /* gws_read_value / gws_apply_change / gws_revert_change - see provider.h */
 int gws_read_value(struct provider_session *ps, const struct fix_change *c, char **out, char **err);
+/* gws_tenant_key - see provider.h tenant_key (gws_fix_http.c) */
+int gws_tenant_key(struct provider_session *ps, char **out, char **err);
 int gws_apply_change(struct provider_session *ps, const struct fix_change *c, char **err);
 int gws_revert_change(struct provider_session *ps, const struct fix_change *c, char **err);
 /* gws_autoforward_norm - an autoForwarding object in the change shape: only

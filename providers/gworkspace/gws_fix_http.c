@@ -80,3 +80,43 @@ char *gws_call_error(const char *method, const char *what, const char *user, lon
 			*p = ' ';
 	return out;
 }
+
+/* gws_tenant_key - see provider.h tenant_key: the customer id, from the
+ * config when it names one, else from a user of my_customer (every Directory
+ * user carries customerId: Directory API users resource) */
+int gws_tenant_key(struct provider_session *ps, char **out, char **err)
+{
+	struct gws_session *gs = (struct gws_session *)ps;
+	struct gws_token *t;
+	struct http_request *r;
+	char *url, *cust;
+	cJSON *j, *id;
+	int ret = -1;
+	if (strcmp(gs->customer, "my_customer")) {
+		*out = xstrdup(gs->customer);
+		return 0;
+	}
+	t = gws_auth_token(gs->auth, gs->admin_subject, GWS_SCOPES_DIRECTORY);
+	cust = http_url_escape(gs->customer);
+	url = xstrfmt("%s/admin/directory/v1/users?customer=%s&maxResults=1", gs->admin_url, cust);
+	r = http_request_new("GET", url);
+	http_request_add_header(r, "Accept", "application/json");
+	r->auth = &t->base;
+	gws_run(gs->http, &r, 1);
+	j = http_ok(r) ? cJSON_ParseWithLength(r->resp.buf, r->resp.len) : NULL;
+	id = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "users"), 0),
+					      "customerId");
+	if (cJSON_IsString(id) && *id->valuestring) {
+		*out = xstrdup(id->valuestring);
+		ret = 0;
+	} else {
+		char *d = http_ok(r) ? xstrdup("no user with a customerId in the answer") : gws_describe(r);
+		*err = xstrfmt("%s: cannot read the customer id (Directory users.list): %s", gs->where, d);
+		free(d);
+	}
+	cJSON_Delete(j);
+	http_request_free(r);
+	free(url);
+	free(cust);
+	return ret;
+}

@@ -133,6 +133,7 @@ const struct provider_ops m365_provider = {
 	.collect = m365_collect,
 	.plan_fix = m365_plan_fix,
 	.read_value = m365_read_value,
+	.tenant_key = m365_tenant_key,
 	.apply_change = m365_apply_change,
 	.revert_change = m365_revert_change,
 	.close = m365_close,

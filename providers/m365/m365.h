@@ -112,9 +112,10 @@ int m365_collect(struct provider_session *ps, struct snapshot **out, char **err)
 
 /* m365_fix_reader - reads one live value for the plan (the raw mailbox
  * forwarding fields the snapshot does not keep): 0 with *value (JSON text,
- * caller frees) or -1 with *err */
+ * caller frees) or -1 with *err. It records the object's immutable id in
+ * params ("guid") so a later re-read can tell it is the same object. */
 struct m365_fix_reader {
-	int (*read)(void *ctx, const cJSON *params, char **value, char **err);
+	int (*read)(void *ctx, cJSON *params, char **value, char **err);
 	void *ctx;
 };
 /* m365_fix_map - append the changes resolving f (see provider.h plan_fix) */
@@ -129,6 +130,7 @@ char *m365_scoped_policy_name(const char *mailbox);
 /* the provider ops (m365_fix_ops.c), see provider.h */
 int m365_plan_fix(struct provider_session *ps, const struct snapshot *snap, const struct finding *f,
 		  const char *variant, struct fix_plan *plan, char **err);
+int m365_tenant_key(struct provider_session *ps, char **out, char **err);
 int m365_read_value(struct provider_session *ps, const struct fix_change *c, char **out, char **err);
 int m365_apply_change(struct provider_session *ps, const struct fix_change *c, char **err);
 int m365_revert_change(struct provider_session *ps, const struct fix_change *c, char **err);

@@ -10,6 +10,11 @@
  * three forwarding fields), "inbox-rule" (Graph PATCH isEnabled),
  * "outbound-policy" (Set-HostedOutboundSpamFilterPolicy AutoForwardingMode),
  * "scoped-policy" (New-/Remove-HostedOutboundSpamFilterPolicy + Rule).
+ *
+ * Each change also carries its effect on the snapshot (core/fix_simulate.h)
+ * so the engine can prove the plan. A forward an outbound policy blocks is
+ * stopped by default (least egress); the scoped or org-wide allow is the
+ * explicit --fix-variant.
  */
 #include "m365.h"
 #include "checks/check.h"
@@ -65,6 +70,34 @@ static void add_change(struct fix_plan *plan, const struct finding *f, const cha
 	c->params = params;
 }
 
+/* effect - a one-operation effect {"op", "section", "match"?, "set"|"value"?}; takes match and v */
+static cJSON *effect(const char *op, const char *section, cJSON *match, cJSON *v)
+{
+	cJSON *e = cJSON_CreateArray(), *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "op", op);
+	cJSON_AddStringToObject(o, "section", section);
+	if (match)
+		cJSON_AddItemToObject(o, "match", match);
+	if (v)
+		cJSON_AddItemToObject(o, strcmp(op, "add") ? "set" : "value", v);
+	cJSON_AddItemToArray(e, o);
+	return e;
+}
+
+/* kv - {key: value} with a string value */
+static cJSON *kv(const char *key, const char *value)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, key, value);
+	return o;
+}
+
+/* last_change - the change add_change appended last, to hang its effect and note on */
+static struct fix_change *last_change(struct fix_plan *plan)
+{
+	return &plan->changes[plan->nr - 1];
+}
+
 /* op_params - a params object {"op": op} */
 static cJSON *op_params(const char *op)
 {
@@ -90,6 +123,11 @@ static int plan_send_from_alias(const struct snapshot *s, const struct finding *
 	cJSON_AddStringToObject(p, "parameter", "SendFromAliasEnabled");
 	add_change(plan, f, f->fix->id, xstrdup("organization config"), "SendFromAliasEnabled",
 		   xstrdup("false"), xstrdup("true"), p);
+	{
+		cJSON *set = cJSON_CreateObject();
+		cJSON_AddTrueToObject(set, "send_from_alias");
+		last_change(plan)->effect = effect("set", "policy", NULL, set);
+	}
 	return 1;
 }
 
@@ -106,6 +144,10 @@ static int plan_remote_domain(const struct snapshot *s, const struct finding *f,
 		cJSON_AddStringToObject(p, "domain", rd->domain);
 		add_change(plan, f, f->fix->id, xstrfmt("remote domain %s", rd->domain),
 			   "AutoForwardEnabled", xstrdup("true"), xstrdup("false"), p);
+		cJSON *set = cJSON_CreateObject();
+		cJSON_AddFalseToObject(set, "auto_forward");
+		last_change(plan)->effect = effect("set", "policy.remote_domains",
+						   kv("domain", rd->domain), set);
 		return 1;
 	}
 	return 0;
@@ -159,6 +201,11 @@ static int plan_inbox_rule(const struct snapshot *s, const struct finding *f, co
 			   xstrfmt("inbox rule '%s' of %s", fw->name && *fw->name ? fw->name : fw->id,
 				   fw->from),
 			   "isEnabled", xstrdup("true"), xstrdup("false"), p);
+		cJSON *m = kv("from", fw->from), *set = cJSON_CreateObject();
+		cJSON_AddStringToObject(m, "via", forward_via_name(VIA_INBOX_RULE));
+		cJSON_AddStringToObject(m, "id", fw->id);
+		cJSON_AddFalseToObject(set, "enabled");
+		last_change(plan)->effect = effect("set", "forwards", m, set);
 		n++;
 	}
 	return n;
@@ -195,6 +242,9 @@ static int plan_mailbox_forwarding(const struct snapshot *s, const struct findin
 		add_change(plan, f, fix_id, xstrfmt("mailbox %s", fw->from),
 			   "ForwardingSmtpAddress, ForwardingAddress, DeliverToMailboxAndForward",
 			   old, m365_forwarding_cleared(), p);
+		cJSON *m = kv("from", fw->from);
+		cJSON_AddStringToObject(m, "via", forward_via_name(VIA_MAILBOX));
+		last_change(plan)->effect = effect("remove", "forwards", m, NULL);
 		return 1;
 	}
 	return 0;
@@ -220,19 +270,43 @@ char *m365_scoped_policy_name(const char *mailbox)
 }
 
 /* plan_scoped - a custom outbound policy (On) + rule -From exactly the mailbox */
-static int plan_scoped(const struct snapshot *s, const struct finding *f, struct fix_plan *plan)
+static int plan_scoped(const struct snapshot *s, const struct finding *f,
+		       const struct m365_fix_reader *rd, struct fix_plan *plan, char **err)
 {
 	const struct snapshot_recipient *r = recipient_of(s, f->subject);
 	const char *mbx = r ? r->address : f->subject;
-	char *name = m365_scoped_policy_name(mbx);
-	cJSON *p = op_params("scoped-policy"), *nv = cJSON_CreateObject();
+	char *name, *prios = NULL;
+	cJSON *p = op_params("rule-priorities"), *nv;
+	/* the rule goes in at priority 0 and renumbers the others: undo puts them back */
+	if (rd->read(rd->ctx, p, &prios, err)) {
+		cJSON_Delete(p);
+		return -1;
+	}
+	cJSON_Delete(p);
+	name = m365_scoped_policy_name(mbx);
+	p = op_params("scoped-policy");
+	nv = cJSON_CreateObject();
 	cJSON_AddStringToObject(p, "name", name);
 	cJSON_AddStringToObject(p, "mailbox", mbx);
+	cJSON_AddItemToObject(p, "priorities", cJSON_Parse(prios));
+	free(prios);
 	cJSON_AddStringToObject(nv, "AutoForwardingMode", "On");
 	cJSON_AddItemToObject(nv, "From", cJSON_CreateStringArray(&mbx, 1));
 	add_change(plan, f, f->fix->id, xstrfmt("outbound spam policy and rule '%s'", name),
 		   "AutoForwardingMode, From (new policy and rule, priority 0)", xstrdup("null"),
 		   json_text(nv), p);
+	{
+		cJSON *v = kv("name", name);
+		cJSON_AddStringToObject(v, "mode", "on");
+		cJSON_AddFalseToObject(v, "default");
+		cJSON_AddNumberToObject(v, "priority", 0);
+		cJSON_AddItemToObject(v, "users", cJSON_CreateStringArray(&mbx, 1));
+		cJSON_AddItemToObject(v, "groups", cJSON_CreateArray());
+		cJSON_AddItemToObject(v, "domains", cJSON_CreateArray());
+		last_change(plan)->effect = effect("add", "policy.outbound_forwarding", NULL, v);
+		last_change(plan)->note = xstrfmt("explicit variant: widens external forwarding for "
+						  "exactly %s (a new policy scoped to it)", mbx);
+	}
 	free(name);
 	return 1;
 }
@@ -251,23 +325,44 @@ static int plan_org_wide(const struct snapshot *s, const struct finding *f, stru
 		add_change(plan, f, f->fix->id, xstrfmt("outbound spam policy '%s'", op->name),
 			   "AutoForwardingMode", json_text(cJSON_CreateString(m365_mode_name(op->mode))),
 			   xstrdup("\"On\""), p);
+		cJSON *set = cJSON_CreateObject();
+		cJSON_AddStringToObject(set, "mode", "on");
+		last_change(plan)->effect = effect("set", "policy.outbound_forwarding",
+						   kv("name", op->name), set);
+		last_change(plan)->note = xstrfmt("explicit variant: widens external forwarding for "
+						  "everyone policy '%s' covers", op->name);
 		return 1;
 	}
 	return 0;
 }
 
-/* plan_blocked - forward.blocked by the outbound policy: scoped (default), org-wide, or stop */
+/* plan_stop - stop the blocked forward (least egress), saying why */
+static int plan_stop(const struct snapshot *s, const struct finding *f, bool by_policy,
+		     const struct m365_fix_reader *rd, struct fix_plan *plan, char **err)
+{
+	size_t first = plan->nr;
+	int n = plan_edge(s, f, rd, plan, err);
+	for (size_t i = first; n > 0 && i < plan->nr; i++)
+		plan->changes[i].note = xstrdup(by_policy
+			? "least egress: the blocked forward is stopped, not allowed (allowing it would "
+			  "widen external forwarding); to keep it, --fix-variant scoped allows exactly "
+			  "this mailbox through a scoped outbound policy"
+			: "a remote domain blocks this forward: it carries nothing, so it is stopped");
+	return n;
+}
+
+/* plan_blocked - forward.blocked: stop the forward (default), or with an explicit
+ * variant allow it (scoped policy, org-wide switch) when an outbound policy blocks it */
 static int plan_blocked(const struct snapshot *s, const struct finding *f, const char *variant,
 			const struct m365_fix_reader *rd, struct fix_plan *plan, char **err)
 {
 	const char *kind = m365_json_str(f->evidence, "control_kind");
-	if (variant && !strcmp(variant, "stop-forwarding"))
-		return plan_edge(s, f, rd, plan, err);
-	if (!kind || strcmp(kind, "outbound-policy"))
-		return plan_edge(s, f, rd, plan, err); /* a remote domain blocks: stop forwarding */
-	if (variant && !strcmp(variant, "org-wide"))
+	bool by_policy = kind && !strcmp(kind, "outbound-policy");
+	if (!by_policy || !variant || !strcmp(variant, "stop-forwarding"))
+		return plan_stop(s, f, by_policy, rd, plan, err);
+	if (!strcmp(variant, "org-wide"))
 		return plan_org_wide(s, f, plan);
-	return plan_scoped(s, f, plan);
+	return plan_scoped(s, f, rd, plan, err);
 }
 
 /* m365_fix_map - see m365.h */

@@ -11,6 +11,7 @@
  * token or secret into a change, a message or the journal.
  */
 #include "m365.h"
+#include "odata.h"
 #include "base/util.h"
 
 #include <stdlib.h>
@@ -23,39 +24,44 @@ static const char *param_str(const cJSON *params, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : "";
 }
 
+/* hint - what with detail, plus the permission it needs on a 403 */
+static char *hint(const char *what, const char *detail, long status, bool graph)
+{
+	if (status == 403)
+		return xstrfmt("%s: %s (%s)", what, detail, graph
+			       ? "writing inbox rules needs the Graph application permission "
+				 "MailboxSettings.ReadWrite"
+			       : "the app's Exchange role does not allow this cmdlet; fixes need "
+				 "Exchange Administrator or a custom role with it");
+	return xstrfmt("%s: %s", what, detail);
+}
+
 /* describe - one line for a failed call, with the permission it needs on 403 */
 static char *describe(const struct http_request *r, const char *what, bool graph)
 {
-	char *d = http_describe_failure(r), *out;
-	if (r->status == 403 && !r->error)
-		out = xstrfmt("%s: %s (%s)", what, d, graph
-			      ? "writing inbox rules needs the Graph application permission "
-				"MailboxSettings.ReadWrite"
-			      : "the app's Exchange role does not allow this cmdlet; fixes need "
-				"Exchange Administrator or a custom role with it");
-	else
-		out = xstrfmt("%s: %s", what, d);
+	char *d = http_describe_failure(r);
+	char *out = hint(what, d, r->error ? 0 : r->status, graph);
 	free(d);
 	return out;
 }
 
-/* exo_call - run cmdlet with params (taken); *value = the "value" array (caller
- * frees; may be NULL), *status = the HTTP status. 0, or -1 with *err. */
-static int exo_call(struct m365_session *ms, const char *cmdlet, cJSON *params,
-		    const char *mailbox, cJSON **value, long *status, char **err)
+/* exo_req - an InvokeCommand request for cmdlet with params (taken); reads
+ * ask for Exchange's largest page (Prefer: odata.maxpagesize) */
+static struct http_request *exo_req(struct m365_session *ms, const char *cmdlet, cJSON *params,
+				    const char *mailbox)
 {
-	cJSON *body = cJSON_CreateObject(), *ci = cJSON_AddObjectToObject(body, "CmdletInput"), *j;
+	cJSON *body = cJSON_CreateObject(), *ci = cJSON_AddObjectToObject(body, "CmdletInput");
 	char *url = xstrfmt("%s/adminapi/beta/%s/InvokeCommand", ms->exchange_url, ms->tenant_id);
 	char *anchor = mailbox ? xstrfmt("SMTP:%s", mailbox) : xstrfmt("%s%s", M365_ANCHOR, ms->tenant_id);
 	struct http_request *r = http_request_new("POST", url);
 	char *text;
-	int ret = -1;
 
 	cJSON_AddStringToObject(ci, "CmdletName", cmdlet);
 	cJSON_AddItemToObject(ci, "Parameters", params ? params : cJSON_CreateObject());
 	text = cJSON_PrintUnformatted(body);
 	http_request_add_header(r, "Content-Type", "application/json");
 	http_request_add_header(r, "Accept", "application/json");
+	http_request_add_header(r, "Prefer", "odata.maxpagesize=1000");
 	http_request_add_header(r, "X-AnchorMailbox", anchor);
 	if (mailbox)
 		http_request_add_header(r, "parameter-based-routing", "true");
@@ -64,37 +70,53 @@ static int exo_call(struct m365_session *ms, const char *cmdlet, cJSON *params,
 	http_request_add_header(r, "X-ClientApplication", "aliasaudit");
 	http_request_set_body(r, text, strlen(text));
 	r->auth = &ms->exchange.base;
-	http_run(ms->http, &r, 1);
-	*status = r->status;
-	if (value)
-		*value = NULL;
-	if (!http_ok(r)) {
-		*err = describe(r, cmdlet, false);
-		goto out;
-	}
-	if (value) {
-		char *perr = NULL;
-		if (!(j = http_parse_json(r, &perr))) {
-			*err = xstrfmt("%s: %s", cmdlet, perr);
-			free(perr);
-			goto out;
-		}
-		*value = cJSON_DetachItemFromObjectCaseSensitive(j, "value");
-		cJSON_Delete(j);
-		if (!cJSON_IsArray(*value)) {
-			cJSON_Delete(*value);
-			*value = NULL;
-			*err = xstrfmt("%s: the answer has no 'value' list", cmdlet);
-			goto out;
-		}
-	}
-	ret = 0;
-out:
-	http_request_free(r);
 	cJSON_Delete(body);
 	free(text);
 	free(url);
 	free(anchor);
+	return r;
+}
+
+/* keep_row - odata_pager.each: a copy of the row into the array ctx */
+static int keep_row(void *ctx, cJSON *item, char **err)
+{
+	(void)err;
+	cJSON_AddItemToArray(ctx, cJSON_Duplicate(item, 1));
+	return 0;
+}
+
+/* exo_call - run cmdlet with params (taken); *value = every page's "value"
+ * rows (the Exchange admin API pages by @odata.nextLink, re-POSTing the
+ * same body: odata_pager.c; caller frees), *status = the HTTP status.
+ * value NULL: a write, one request, no rows. 0, or -1 with *err. */
+static int exo_call(struct m365_session *ms, const char *cmdlet, cJSON *params,
+		    const char *mailbox, cJSON **value, long *status, char **err)
+{
+	struct http_request *r = exo_req(ms, cmdlet, params, mailbox);
+	int ret = 0;
+	if (!value) {
+		http_run(ms->http, &r, 1);
+		*status = r->status;
+		if (!http_ok(r)) {
+			*err = describe(r, cmdlet, false);
+			ret = -1;
+		}
+	} else {
+		struct odata_pager p = { .tmpl = r, .repost = true, .each = keep_row,
+					 .ctx = cJSON_CreateArray() };
+		*value = NULL;
+		odata_pager_run(ms->http, &p, 1);
+		*status = p.error ? p.status : 200;
+		if (p.error) {
+			*err = hint(cmdlet, p.error, p.status, false);
+			cJSON_Delete(p.ctx);
+			ret = -1;
+		} else {
+			*value = p.ctx;
+		}
+		odata_pager_release(&p);
+	}
+	http_request_free(r);
 	return ret;
 }
 
@@ -208,6 +230,29 @@ out:
 	return v;
 }
 
+/* mailbox_guid - a Get-Mailbox row's immutable id (ExchangeGuid, else Guid) */
+static const char *mailbox_guid(const cJSON *row)
+{
+	const char *g = m365_json_str(row, "ExchangeGuid");
+	return g ? g : m365_json_str(row, "Guid");
+}
+
+/* same_object - the live object's identity (live) is the one params[key]
+ * recorded (when it recorded one); else false with *err naming both */
+static bool same_object(const cJSON *params, const char *key, const char *live, const char *what,
+			char **err)
+{
+	const char *want = param_str(params, key);
+	if (!*want || (live && !strcasecmp(want, live)))
+		return true;
+	*err = xstrfmt("'%s' is not the object this change was made on: its %s is %s, the "
+		       "change recorded %s (an edited or misdirected journal?)", what, key,
+		       live ? live : "missing", want);
+	return false;
+}
+
+static cJSON *rule_priorities(struct m365_session *ms, char **err);
+
 /* read_params - the live value the change described by params is about */
 static cJSON *read_params(struct m365_session *ms, const cJSON *params, char **err)
 {
@@ -237,6 +282,8 @@ static cJSON *read_params(struct m365_session *ms, const cJSON *params, char **e
 			return NULL;
 		if (!(row = cJSON_GetArrayItem(rows, 0))) {
 			*err = xstrfmt("Get-Mailbox: mailbox '%s' not found", id);
+		} else if (!same_object(params, "guid", mailbox_guid(row), id, err)) {
+			/* an edited journal pointing the change at another mailbox */
 		} else {
 			v = cJSON_CreateObject();
 			cJSON_AddItemToObject(v, "ForwardingSmtpAddress", str_or_null(row, "ForwardingSmtpAddress"));
@@ -247,7 +294,12 @@ static cJSON *read_params(struct m365_session *ms, const cJSON *params, char **e
 	} else if (!strcmp(op, "inbox-rule")) {
 		if (graph_rule(ms, params, NULL, &rows, err))
 			return NULL;
-		v = bool_value(rows, "isEnabled", true);
+		/* the rule's identity: its id and the display name the plan saw */
+		if (same_object(params, "rule_id", m365_json_str(rows, "id"), param_str(params, "rule_name"), err) &&
+		    (!*param_str(params, "rule_name") ||
+		     same_object(params, "rule_name", m365_json_str(rows, "displayName"),
+				 param_str(params, "rule_id"), err)))
+			v = bool_value(rows, "isEnabled", true);
 	} else if (!strcmp(op, "outbound-policy")) {
 		p = cJSON_CreateObject();
 		cJSON_AddStringToObject(p, "Identity", param_str(params, "identity"));
@@ -259,6 +311,8 @@ static cJSON *read_params(struct m365_session *ms, const cJSON *params, char **e
 			v = mode_value(row);
 	} else if (!strcmp(op, "scoped-policy")) {
 		v = read_scoped(ms, params, err);
+	} else if (!strcmp(op, "rule-priorities")) {
+		v = rule_priorities(ms, err);
 	} else {
 		*err = xstrfmt("unknown change kind '%s' (a journal from another version?)", op);
 	}
@@ -289,6 +343,105 @@ static int remove_named(struct m365_session *ms, const char *cmdlet, const char 
 	return -1;
 }
 
+/* rule_priorities - {rule name: priority} of every outbound spam filter rule */
+static cJSON *rule_priorities(struct m365_session *ms, char **err)
+{
+	cJSON *rules = NULL, *r, *out;
+	long st;
+	if (exo_call(ms, "Get-HostedOutboundSpamFilterRule", NULL, NULL, &rules, &st, err))
+		return NULL;
+	out = cJSON_CreateObject();
+	cJSON_ArrayForEach(r, rules) {
+		const char *name = m365_json_str(r, "Name");
+		const cJSON *pr = cJSON_GetObjectItemCaseSensitive(r, "Priority");
+		if (name && cJSON_IsNumber(pr) && !cJSON_GetObjectItemCaseSensitive(out, name))
+			cJSON_AddNumberToObject(out, name, pr->valuedouble);
+	}
+	cJSON_Delete(rules);
+	return out;
+}
+
+/* restore_priorities - give every rule the plan recorded its priority back
+ * (lowest first: Exchange keeps priorities contiguous and moves the others) */
+static int restore_priorities(struct m365_session *ms, const cJSON *want, char **err)
+{
+	size_t n = (size_t)cJSON_GetArraySize(want);
+	for (long prio = 0, done = 0; (size_t)done < n && prio < 100000; prio++) {
+		const cJSON *w;
+		cJSON_ArrayForEach(w, want) {
+			cJSON *live, *p, *cur;
+			long st;
+			if (!cJSON_IsNumber(w) || (long)w->valuedouble != prio)
+				continue;
+			done++;
+			if (!(live = rule_priorities(ms, err)))
+				return -1;
+			cur = cJSON_GetObjectItemCaseSensitive(live, w->string);
+			bool same = !cur || (long)cur->valuedouble == prio; /* gone: nothing to restore */
+			cJSON_Delete(live);
+			if (same)
+				continue;
+			p = cJSON_CreateObject();
+			cJSON_AddStringToObject(p, "Identity", w->string);
+			cJSON_AddNumberToObject(p, "Priority", (double)prio);
+			if (plain_call(ms, "Set-HostedOutboundSpamFilterRule", p, NULL, &st, err))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* already_made - after New-* answered "already exists" (a retry of a call
+ * that succeeded server-side, e.g. a 5xx after the write): read the object
+ * back and accept it when it is the one we asked for */
+static bool already_made(struct m365_session *ms, const char *list, const char *name,
+			 const char *key, const cJSON *want, long st, char **err)
+{
+	cJSON *rows = NULL, *row;
+	char *e2 = NULL;
+	long st2;
+	bool ok;
+	if (st != 400 || !*err || !strstr(*err, "already exists"))
+		return false;
+	if (exo_call(ms, list, NULL, NULL, &rows, &st2, &e2)) {
+		free(e2);
+		return false;
+	}
+	row = find_named(rows, "Name", name);
+	ok = row && (!key || cJSON_Compare(cJSON_GetObjectItemCaseSensitive(row, key), want, 0) ||
+		     (cJSON_IsString(want) && m365_json_str(row, key) &&
+		      !strcasecmp(m365_json_str(row, key), want->valuestring)));
+	cJSON_Delete(rows);
+	if (ok)
+		FREE_AND_NULL(*err);
+	return ok;
+}
+
+/* remove_scoped - remove the rule and the policy, then restore the other rules' priorities */
+static int remove_scoped(struct m365_session *ms, const cJSON *params, char **err)
+{
+	const char *name = param_str(params, "name");
+	const cJSON *prios = cJSON_GetObjectItemCaseSensitive(params, "priorities");
+	if (remove_named(ms, "Remove-HostedOutboundSpamFilterRule", name, err) ||
+	    remove_named(ms, "Remove-HostedOutboundSpamFilterPolicy", name, err))
+		return -1;
+	return cJSON_IsObject(prios) ? restore_priorities(ms, prios, err) : 0;
+}
+
+/* new_scoped_rule - New-HostedOutboundSpamFilterRule -From exactly from, priority 0 */
+static int new_scoped_rule(struct m365_session *ms, const char *name, const cJSON *from, char **err)
+{
+	cJSON *p = cJSON_CreateObject();
+	long st = 0;
+	cJSON_AddStringToObject(p, "Name", name);
+	cJSON_AddStringToObject(p, "HostedOutboundSpamFilterPolicy", name);
+	cJSON_AddItemToObject(p, "From", cJSON_Duplicate(from, 1));
+	cJSON_AddNumberToObject(p, "Priority", 0);
+	if (!plain_call(ms, "New-HostedOutboundSpamFilterRule", p, NULL, &st, err))
+		return 0;
+	return already_made(ms, "Get-HostedOutboundSpamFilterRule", name, "From", from, st, err) ? 0 : -1;
+}
+
 /* write_scoped - create the policy (or reuse an unused one) and its rule (v an
  * object), or remove both (v null) */
 static int write_scoped(struct m365_session *ms, const cJSON *params, const cJSON *v, char **err)
@@ -298,10 +451,9 @@ static int write_scoped(struct m365_session *ms, const cJSON *params, const cJSO
 	const cJSON *from = cJSON_GetObjectItemCaseSensitive(v, "From");
 	cJSON *p, *pols = NULL;
 	bool existed;
-	long st;
+	long st = 0;
 	if (cJSON_IsNull(v))
-		return remove_named(ms, "Remove-HostedOutboundSpamFilterRule", name, err) ||
-		       remove_named(ms, "Remove-HostedOutboundSpamFilterPolicy", name, err) ? -1 : 0;
+		return remove_scoped(ms, params, err);
 	if (!cJSON_IsString(mode) || !cJSON_IsArray(from)) {
 		*err = xstrfmt("policy '%s': value wants AutoForwardingMode and From", name);
 		return -1;
@@ -314,14 +466,11 @@ static int write_scoped(struct m365_session *ms, const cJSON *params, const cJSO
 	cJSON_AddStringToObject(p, existed ? "Identity" : "Name", name);
 	cJSON_AddStringToObject(p, "AutoForwardingMode", mode->valuestring);
 	if (plain_call(ms, existed ? "Set-HostedOutboundSpamFilterPolicy" : "New-HostedOutboundSpamFilterPolicy",
-		       p, NULL, &st, err))
+		       p, NULL, &st, err) &&
+	    (existed || !already_made(ms, "Get-HostedOutboundSpamFilterPolicy", name,
+				      "AutoForwardingMode", mode, st, err)))
 		return -1;
-	p = cJSON_CreateObject();
-	cJSON_AddStringToObject(p, "Name", name);
-	cJSON_AddStringToObject(p, "HostedOutboundSpamFilterPolicy", name);
-	cJSON_AddItemToObject(p, "From", cJSON_Duplicate(from, 1));
-	cJSON_AddNumberToObject(p, "Priority", 0);
-	if (plain_call(ms, "New-HostedOutboundSpamFilterRule", p, NULL, &st, err)) {
+	if (new_scoped_rule(ms, name, from, err)) {
 		/* never leave half a change behind: drop the policy again */
 		char *e2 = NULL;
 		if (!existed && remove_named(ms, "Remove-HostedOutboundSpamFilterPolicy", name, &e2)) {
@@ -403,9 +552,35 @@ out:
 	return ret;
 }
 
-/* plan_reader - m365_fix_reader.read: the live value as JSON text */
-static int plan_reader(void *ctx, const cJSON *params, char **value, char **err)
+/* record_identity - params["guid"] = the mailbox's immutable id (plan time),
+ * so every later re-read compares the object, not only the value */
+static int record_identity(struct m365_session *ms, cJSON *params, char **err)
 {
+	const char *id = param_str(params, "identity");
+	cJSON *p = cJSON_CreateObject(), *rows = NULL, *row;
+	long st;
+	int ret = -1;
+	if (strcmp(param_str(params, "op"), "mailbox-forwarding") || *param_str(params, "guid"))
+		return 0;
+	cJSON_AddStringToObject(p, "Identity", id);
+	if (exo_call(ms, "Get-Mailbox", p, id, &rows, &st, err))
+		return -1;
+	if (!(row = cJSON_GetArrayItem(rows, 0)) || !mailbox_guid(row))
+		*err = xstrfmt("Get-Mailbox: mailbox '%s' not found, or it has no ExchangeGuid", id);
+	else {
+		cJSON_AddStringToObject(params, "guid", mailbox_guid(row));
+		ret = 0;
+	}
+	cJSON_Delete(rows);
+	return ret;
+}
+
+/* plan_reader - m365_fix_reader.read: the live value as JSON text (recording
+ * the object's identity in params first) */
+static int plan_reader(void *ctx, cJSON *params, char **value, char **err)
+{
+	if (record_identity(ctx, params, err))
+		return -1;
 	cJSON *v = read_params(ctx, params, err);
 	if (!v)
 		return -1;
@@ -425,7 +600,21 @@ int m365_plan_fix(struct provider_session *ps, const struct snapshot *snap, cons
 /* m365_read_value - see provider.h read_value */
 int m365_read_value(struct provider_session *ps, const struct fix_change *c, char **out, char **err)
 {
-	return plan_reader(ps, c->params, out, err);
+	cJSON *v = read_params((struct m365_session *)ps, c->params, err);
+	if (!v)
+		return -1;
+	*out = cJSON_PrintUnformatted(v);
+	cJSON_Delete(v);
+	return 0;
+}
+
+/* m365_tenant_key - see provider.h tenant_key: the tenant GUID (checked by
+ * open; every token is issued for exactly this tenant) */
+int m365_tenant_key(struct provider_session *ps, char **out, char **err)
+{
+	(void)err;
+	*out = lowercase_ascii(xstrdup(((struct m365_session *)ps)->tenant_id));
+	return 0;
 }
 
 /* m365_apply_change - see provider.h apply_change */

@@ -19,12 +19,15 @@ static const char usage[] =
 "Reverts the completed changes recorded in a fix journal, in reverse order.\n"
 "Each is re-read first: a value changed since the apply is skipped and reported.\n"
 "Changes of an apply that was interrupted (even by kill -9) are reverted when\n"
-"they took effect. The undo is recorded in the same journal.\n"
+"they took effect; a last record cut short is ignored. The undo is recorded in\n"
+"the same journal. The journal is bound to each tenant's immutable id (tenant\n"
+"GUID, Google customer id): another tenant under the same name is refused.\n"
 "\n"
 "  -c, --config FILE   configuration (default: the one the apply used)\n"
 "      --yes           do not ask (required when stdin is not a terminal)\n"
 "\n"
-"Exit: 0 done; 2 usage, unreadable journal, config or credentials, or refused;\n"
+"Exit: 0 done; 2 usage, unreadable journal, config or credentials, another\n"
+"tenant id, another run holding the tenant's lock, or refused;\n"
 "4 a revert failed (the journal says which).\n";
 
 int cmd_undo(int argc, char **argv)
@@ -40,6 +43,7 @@ int cmd_undo(int argc, char **argv)
 	struct journal j = { .fd = -1 };
 	struct config cfg = { 0 };
 	struct fix_target *targets = NULL;
+	struct fix_locks locks = { 0 };
 	size_t nt = 0;
 	char *err = NULL;
 	int c, ret = EXIT_USAGE;
@@ -63,6 +67,8 @@ int cmd_undo(int argc, char **argv)
 		error("%s", err);
 		goto out;
 	}
+	if (j.truncated_tail)
+		warning("%s: ignoring the incomplete last record (the run was cut short)", j.path);
 	if (load_config_for(config ? config : j.config, &cfg, &err)) {
 		error("%s", err);
 		goto out;
@@ -91,6 +97,10 @@ int cmd_undo(int argc, char **argv)
 		}
 		nt++;
 	}
+	if (fix_lock_targets(targets, nt, &locks, &err) || fix_check_binding(&j, &locks, &err)) {
+		error("%s", err);
+		goto out;
+	}
 	char *q = xstrfmt("Revert the changes recorded in %s?", j.path);
 	bool ok = fix_confirm(q, yes);
 	free(q);
@@ -104,6 +114,7 @@ int cmd_undo(int argc, char **argv)
 	}
 	ret = failed ? EXIT_CHANGE_FAILED : EXIT_CLEAN;
 out:
+	fix_locks_release(&locks);
 	for (size_t i = 0; i < nt; i++)
 		provider_close(targets[i].ps);
 	free(targets);

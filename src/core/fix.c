@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 bool json_text_equal(const char *a, const char *b)
 {
@@ -119,34 +120,80 @@ int fix_plan_build(struct fix_target *t, size_t nt, const struct audit_result *r
 	return 0;
 }
 
-void fix_plan_print(FILE *out, const struct fix_plan *plan,
-		    const struct finding *const *manual, size_t nr_manual)
+/* print_change - one change: key, object, setting old → new, what it resolves and introduces */
+static void print_change(FILE *out, const char *lead, const struct fix_change *c,
+			 const struct fix_proof_item *it)
 {
-	fprintf(out, "Plan: %zu change%s (nothing has been changed)\n\n", plan->nr,
-		plan->nr == 1 ? "" : "s");
-	for (size_t i = 0; i < plan->nr; i++) {
-		const struct fix_change *c = &plan->changes[i];
-		fprintf(out, "  %zu. %s (%s): %s\n", i + 1, c->tenant, c->provider, c->object);
-		fprintf(out, "     %s: %s → %s\n", c->setting, c->old_value, c->new_value);
-		fputs("     resolves:", out);
+	char *obj = fix_clean_text(xstrdup(c->object)), *note = c->note ? fix_clean_text(xstrdup(c->note)) : NULL;
+	fprintf(out, "%s[%s] %s (%s): %s\n", lead, it ? it->key : "-", c->tenant, c->provider, obj);
+	fprintf(out, "     %s: %s → %s\n", c->setting, c->old_value, c->new_value);
+	free(obj);
+	fputs("     resolves:", out);
+	if (it && it->nr_resolves)
+		for (size_t k = 0; k < it->nr_resolves; k++)
+			fprintf(out, " %s", it->resolves[k]);
+	else
 		for (size_t k = 0; k < c->nr_finding_ids; k++)
 			fprintf(out, " %s", c->finding_ids[k]);
-		fprintf(out, "\n     fix: %s, %s\n", c->fix_id,
-			c->reversible ? "reversible (aliasaudit undo)" : "NOT reversible");
+	fputc('\n', out);
+	for (size_t k = 0; it && k < it->nr_introduces; k++)
+		fprintf(out, "     introduces: %s\n", it->introduces[k]);
+	if (note)
+		fprintf(out, "     why: %s\n", note);
+	free(note);
+	if (it && it->reason)
+		fprintf(out, "     %s: %s\n", it->selected ? "included although it" : "not applied",
+			it->reason);
+	fprintf(out, "     fix: %s, %s\n", c->fix_id,
+		c->reversible ? "reversible (aliasaudit undo)" : "NOT reversible");
+}
+
+/* print_manual - the findings with no automated fix */
+static void print_manual(FILE *out, const struct finding *const *manual, size_t nr_manual)
+{
+	if (!nr_manual)
+		return;
+	fprintf(out, "\nNo automated fix (%zu finding%s): do these by hand\n", nr_manual,
+		nr_manual == 1 ? "" : "s");
+	for (size_t i = 0; i < nr_manual; i++) {
+		const struct finding *f = manual[i];
+		fprintf(out, "  - %s [%s] %s (tenant %s)\n", f->id, f->check->id, f->summary, f->tenant);
+		fprintf(out, "    %s: %s\n", f->fix->title, f->fix->steps);
+		if (f->fix_note)
+			fprintf(out, "    note: %s\n", f->fix_note);
 	}
-	if (nr_manual) {
-		fprintf(out, "\nNo automated fix (%zu finding%s): do these by hand\n", nr_manual,
-			nr_manual == 1 ? "" : "s");
-		for (size_t i = 0; i < nr_manual; i++) {
-			const struct finding *f = manual[i];
-			fprintf(out, "  - %s [%s] %s (tenant %s)\n", f->id, f->check->id, f->summary,
-				f->tenant);
-			fprintf(out, "    %s: %s\n", f->fix->title, f->fix->steps);
-			if (f->fix_note)
-				fprintf(out, "    note: %s\n", f->fix_note);
-		}
+}
+
+void fix_plan_print(FILE *out, const struct fix_plan *plan, const struct fix_proof *proof,
+		    const struct finding *const *manual, size_t nr_manual)
+{
+	size_t nsel = proof ? proof->nr_selected : plan->nr, n = 0;
+	fprintf(out, "Plan: %zu change%s (nothing has been changed)\n", nsel, nsel == 1 ? "" : "s");
+	if (proof)
+		fprintf(out, "Proven on a copy of the audited snapshot%s (%zu audits): the plan resolves "
+			"%zu finding%s and introduces %zu\n", proof->nr_simulations == 1 ? "" : "s",
+			proof->nr_simulations, proof->nr_resolved, proof->nr_resolved == 1 ? "" : "s",
+			proof->nr_introduced);
+	for (size_t k = 0; proof && k < proof->nr_introduced; k++)
+		fprintf(out, "  introduced: %s\n", proof->introduced[k]);
+	fputc('\n', out);
+	for (size_t i = 0; i < plan->nr; i++) {
+		const struct fix_proof_item *it = proof ? &proof->items[i] : NULL;
+		char lead[16];
+		if (it && !it->selected)
+			continue;
+		snprintf(lead, sizeof(lead), "  %zu. ", ++n);
+		print_change(out, lead, &plan->changes[i], it);
 	}
-	if (plan->nr)
+	if (proof && nsel < plan->nr) {
+		fprintf(out, "\nNot in the plan (%zu change%s; choose one with --include KEY):\n",
+			plan->nr - nsel, plan->nr - nsel == 1 ? "" : "s");
+		for (size_t i = 0; i < plan->nr; i++)
+			if (!proof->items[i].selected)
+				print_change(out, "  - ", &plan->changes[i], &proof->items[i]);
+	}
+	print_manual(out, manual, nr_manual);
+	if (nsel)
 		fputs("\nRun the same command with --apply to make these changes; each is journaled "
 		      "and 'aliasaudit undo JOURNAL' reverts them.\n", out);
 }
@@ -241,6 +288,78 @@ int fix_undo(struct fix_target *t, size_t nt, struct journal *j, FILE *log, char
 			return -1;
 	}
 	return failed;
+}
+
+/* fix_clean_text - see fix.h */
+char *fix_clean_text(char *s)
+{
+	for (unsigned char *p = (unsigned char *)s; p && *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return s;
+}
+
+/* fix_lock_targets - see fix.h */
+int fix_lock_targets(struct fix_target *t, size_t nt, struct fix_locks *l, char **err)
+{
+	memset(l, 0, sizeof(*l));
+	l->tenants = xcalloc(nt ? nt : 1, sizeof(char *));
+	l->keys = xcalloc(nt ? nt : 1, sizeof(char *));
+	l->fds = xcalloc(nt ? nt : 1, sizeof(int));
+	for (size_t i = 0; i < nt; i++) {
+		char *key = NULL;
+		if (!t[i].ps)
+			continue;
+		if (!t[i].ps->ops->tenant_key) {
+			*err = xstrfmt("tenant '%s': the %s provider cannot name the tenant's immutable "
+				       "id, so its changes cannot be journaled", t[i].tenant, t[i].ps->ops->name);
+			return -1;
+		}
+		if (t[i].ps->ops->tenant_key(t[i].ps, &key, err))
+			return -1;
+		l->tenants[l->nr] = xstrdup(t[i].tenant);
+		l->keys[l->nr] = key;
+		if (journal_lock_tenant(t[i].tenant, key, &l->fds[l->nr], err)) {
+			l->nr++;
+			return -1;
+		}
+		l->nr++;
+	}
+	return 0;
+}
+
+/* fix_locks_release - see fix.h */
+void fix_locks_release(struct fix_locks *l)
+{
+	for (size_t i = 0; i < l->nr; i++) {
+		journal_unlock(l->fds[i]);
+		free(l->tenants[i]);
+		free(l->keys[i]);
+	}
+	free(l->tenants);
+	free(l->keys);
+	free(l->fds);
+	memset(l, 0, sizeof(*l));
+}
+
+/* fix_check_binding - see fix.h */
+int fix_check_binding(const struct journal *j, const struct fix_locks *l, char **err)
+{
+	for (size_t i = 0; i < l->nr; i++) {
+		const char *want = journal_tenant_key(j, l->tenants[i]);
+		if (!want) {
+			*err = xstrfmt("%s: the journal records no tenant id for '%s': refusing to undo",
+				       j->path, l->tenants[i]);
+			return -1;
+		}
+		if (strcasecmp(want, l->keys[i])) {
+			*err = xstrfmt("%s: the journal changed tenant '%s' with id %s, but the configured "
+				       "tenant '%s' has id %s: refusing to undo another tenant",
+				       j->path, l->tenants[i], want, l->tenants[i], l->keys[i]);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 bool fix_confirm(const char *question, bool yes)

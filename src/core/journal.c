@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,12 +30,29 @@ static int status_parse(const char *s)
 	return -1;
 }
 
-char *journal_default_dir(void)
+/* state_dir - $XDG_STATE_HOME/aliasaudit/<what> (caller frees) */
+static char *state_dir(const char *what)
 {
 	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
 	if (state && *state)
-		return xstrfmt("%s/aliasaudit/journal", state);
-	return xstrfmt("%s/.local/state/aliasaudit/journal", home && *home ? home : ".");
+		return xstrfmt("%s/aliasaudit/%s", state, what);
+	return xstrfmt("%s/.local/state/aliasaudit/%s", home && *home ? home : ".", what);
+}
+
+char *journal_default_dir(void)
+{
+	return state_dir("journal");
+}
+
+/* journal_absolute_path - see journal.h */
+char *journal_absolute_path(const char *path)
+{
+	char *real = realpath(path, NULL), cwd[4096];
+	if (real)
+		return real;
+	if (path[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+		return xstrdup(path);
+	return xstrfmt("%s/%s", cwd, path);
 }
 
 /* mkdir_p - create dir and its parents with mode */
@@ -88,7 +106,17 @@ static int append_record(struct journal *j, cJSON *rec, char **err)
 	return rc;
 }
 
-int journal_create(struct journal *j, const char *dir, const char *config, char **err)
+/* add_tenant - remember tenant → key */
+static void add_tenant(struct journal *j, const char *tenant, const char *key)
+{
+	j->tenants = xreallocarray(j->tenants, j->nr_tenants + 1, sizeof(char *));
+	j->tenant_keys = xreallocarray(j->tenant_keys, j->nr_tenants + 1, sizeof(char *));
+	j->tenants[j->nr_tenants] = xstrdup(tenant);
+	j->tenant_keys[j->nr_tenants++] = xstrdup(key);
+}
+
+int journal_create(struct journal *j, const char *dir, const char *config,
+		   const char *const *tenants, const char *const *keys, size_t nt, char **err)
 {
 	char stamp[32];
 	time_t now = time(NULL);
@@ -119,7 +147,7 @@ int journal_create(struct journal *j, const char *dir, const char *config, char 
 		return -1;
 	}
 	fchmod(j->fd, 0600);
-	j->config = config ? xstrdup(config) : NULL;
+	j->config = config ? journal_absolute_path(config) : NULL;
 	h = cJSON_CreateObject();
 	char at[21];
 	iso8601_now(at);
@@ -127,9 +155,61 @@ int journal_create(struct journal *j, const char *dir, const char *config, char 
 	cJSON_AddNumberToObject(h, "version", JOURNAL_VERSION);
 	cJSON_AddStringToObject(h, "created_at", at);
 	cJSON_AddStringToObject(h, "tool_version", ALIASAUDIT_VERSION);
-	if (config)
-		cJSON_AddStringToObject(h, "config", config);
+	if (j->config)
+		cJSON_AddStringToObject(h, "config", j->config);
+	cJSON *tk = cJSON_AddObjectToObject(h, "tenants");
+	for (size_t i = 0; i < nt; i++) {
+		cJSON_AddStringToObject(tk, tenants[i], keys[i]);
+		add_tenant(j, tenants[i], keys[i]);
+	}
 	return append_record(j, h, err);
+}
+
+/* journal_tenant_key - see journal.h */
+const char *journal_tenant_key(const struct journal *j, const char *tenant)
+{
+	for (size_t i = 0; i < j->nr_tenants; i++)
+		if (!strcmp(j->tenants[i], tenant))
+			return j->tenant_keys[i];
+	return NULL;
+}
+
+/* journal_lock_tenant - see journal.h */
+int journal_lock_tenant(const char *tenant, const char *key, int *fd, char **err)
+{
+	char *dir = state_dir("lock"), *path, *safe = xstrdup(key);
+	int rc = -1;
+	for (char *p = safe; *p; p++)
+		if (!(*p >= '0' && *p <= '9') && !(*p >= 'a' && *p <= 'z') &&
+		    !(*p >= 'A' && *p <= 'Z') && *p != '-' && *p != '.')
+			*p = '_';
+	path = xstrfmt("%s/%s.lock", dir, safe);
+	*fd = -1;
+	if (mkdir_p(dir, 0700)) {
+		*err = xstrfmt("%s: %s", dir, strerror(errno));
+	} else if ((*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
+		*err = xstrfmt("%s: %s", path, strerror(errno));
+	} else if (flock(*fd, LOCK_EX | LOCK_NB)) {
+		*err = errno == EWOULDBLOCK
+			? xstrfmt("tenant '%s' is being changed by another 'aliasaudit fix --apply' or "
+				  "'undo' (lock %s): try again when it has finished", tenant, path)
+			: xstrfmt("%s: flock: %s", path, strerror(errno));
+		close(*fd);
+		*fd = -1;
+	} else {
+		rc = 0;
+	}
+	free(dir);
+	free(path);
+	free(safe);
+	return rc;
+}
+
+/* journal_unlock - see journal.h */
+void journal_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd); /* closing the descriptor drops the flock */
 }
 
 cJSON *fix_change_to_json(const struct fix_change *c)
@@ -258,6 +338,24 @@ static struct journal_entry *entry_for(struct journal *j, int seq)
 	return NULL;
 }
 
+/* load_tenants - the header's tenants object */
+static int load_tenants(struct journal *j, const cJSON *t, char **err)
+{
+	const cJSON *k;
+	if (!cJSON_IsObject(t)) {
+		*err = xstrdup("tenants: missing or not an object");
+		return -1;
+	}
+	cJSON_ArrayForEach(k, t) {
+		if (!cJSON_IsString(k) || !*k->valuestring) {
+			*err = xstrfmt("tenants.%s: not a tenant id", k->string);
+			return -1;
+		}
+		add_tenant(j, k->string, k->valuestring);
+	}
+	return 0;
+}
+
 /* load_line - apply one parsed record to j; 0 or -1 with *err (no file/line prefix) */
 static int load_line(struct journal *j, const cJSON *rec, size_t lineno, char **err)
 {
@@ -278,13 +376,19 @@ static int load_line(struct journal *j, const cJSON *rec, size_t lineno, char **
 			*err = xstrdup("not an aliasaudit journal (no header record)");
 			return -1;
 		}
+		if (cJSON_IsNumber(v) && v->valueint == 1) {
+			*err = xstrdup("version 1: this journal is not bound to a tenant id, so undo "
+				       "cannot tell whether the configured tenant is the one it changed; "
+				       "revert its changes by hand (each record names object and old value)");
+			return -1;
+		}
 		if (!cJSON_IsNumber(v) || v->valueint != JOURNAL_VERSION) {
 			*err = xstrdup("version: unsupported journal version");
 			return -1;
 		}
 		if (cJSON_IsString(cfg))
 			j->config = xstrdup(cfg->valuestring);
-		return 0;
+		return load_tenants(j, cJSON_GetObjectItemCaseSensitive(rec, "tenants"), err);
 	}
 	if (!cJSON_IsNumber(seqv) || seqv->valueint < 1) {
 		*err = xstrdup("seq: missing or not a positive number");
@@ -346,8 +450,16 @@ int journal_load(struct journal *j, const char *path, bool append, char **err)
 		goto out;
 	}
 	if (buf[len - 1] != '\n') {
-		*err = xstrfmt("%s: truncated: the last record is incomplete", path);
-		goto out;
+		/* killed mid-write: the record never completed; its intent's change
+		 * was not started (intents are synced first), a result's is re-read */
+		char *nl = memrchr(buf, '\n', len);
+		if (!nl) {
+			*err = xstrfmt("%s: truncated: not even the header is complete", path);
+			goto out;
+		}
+		len = (size_t)(nl - buf) + 1;
+		buf[len] = '\0';
+		j->truncated_tail = true;
 	}
 	if (memchr(buf, '\0', len)) {
 		*err = xstrfmt("%s: corrupt: contains NUL bytes", path);
@@ -372,7 +484,8 @@ int journal_load(struct journal *j, const char *path, bool append, char **err)
 	}
 	if (append) {
 		j->fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
-		if (j->fd < 0) {
+		/* cut the incomplete record off, so what undo appends stays whole */
+		if (j->fd < 0 || (j->truncated_tail && ftruncate(j->fd, (off_t)len))) {
 			*err = xstrfmt("%s: %s", path, strerror(errno));
 			goto out;
 		}
@@ -395,6 +508,12 @@ void journal_close(struct journal *j)
 	free(j->entries);
 	free(j->path);
 	free(j->config);
+	for (size_t i = 0; i < j->nr_tenants; i++) {
+		free(j->tenants[i]);
+		free(j->tenant_keys[i]);
+	}
+	free(j->tenants);
+	free(j->tenant_keys);
 	memset(j, 0, sizeof(*j));
 	j->fd = -1;
 }

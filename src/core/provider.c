@@ -124,6 +124,8 @@ void fix_change_release(struct fix_change *c)
 	free(c->finding_ids);
 	free(c->fix_id);
 	cJSON_Delete(c->params);
+	cJSON_Delete(c->effect);
+	free(c->note);
 	memset(c, 0, sizeof(*c));
 }
 

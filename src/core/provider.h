@@ -49,6 +49,11 @@ struct fix_change {
 	bool reversible;
 	char *fix_id;        /* the fix_def id it implements */
 	cJSON *params;       /* provider-private: what apply/revert need (owned) */
+	/* what the change does to the snapshot, vendor-neutral (core/fix_simulate.h:
+	 * set/add/remove on snapshot JSON sections); NULL: it cannot be simulated,
+	 * so it is never part of the default plan. Owned; not journaled. */
+	cJSON *effect;
+	char *note;          /* why this change and not another (the plan prints it), or NULL */
 };
 
 struct fix_plan {
@@ -98,6 +103,11 @@ struct provider_ops {
 	 * 0 or -1 with *err; never partially applied. */
 	int (*apply_change)(struct provider_session *ps, const struct fix_change *c, char **err);
 	int (*revert_change)(struct provider_session *ps, const struct fix_change *c, char **err);
+
+	/* tenant_key - the tenant's immutable id (*out, caller frees): what a fix
+	 * journal is bound to, so undo never reverts another tenant configured
+	 * under the same name. May read it live. 0 or -1 with *err. */
+	int (*tenant_key)(struct provider_session *ps, char **out, char **err);
 
 	/* close - free the session (NULL is allowed) */
 	void (*close)(struct provider_session *ps);
