@@ -2,7 +2,9 @@
  * test_fix.c - the apply-fix engine against a fake provider whose "tenant" is
  * an in-memory key/value store: plan merge and order, apply with
  * compare-and-swap, partial failure, undo in reverse order, an interrupted
- * apply undone from its journal, and corrupt journals refused whole.
+ * apply undone from its journal, corrupt journals refused whole, a journal
+ * cut short mid-record undone except its incomplete last record, the
+ * per-tenant lock, and the journal's binding to the tenant's immutable id.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -166,7 +168,7 @@ static void test_plan(void **state)
 	assert_int_equal(plan.changes[0].nr_finding_ids, 2);
 	/* printing changes nothing */
 	FILE *out = fopen("/dev/null", "w");
-	fix_plan_print(out, &plan, NULL, 0);
+	fix_plan_print(out, &plan, NULL, NULL, 0);
 	fclose(out);
 	assert_int_equal(applies, 0);
 	fix_plan_release(&plan);
@@ -198,7 +200,8 @@ static void run_begin(struct run *r)
 static void run_journal(struct run *r)
 {
 	struct stat st;
-	assert_int_equal(journal_create(&r->j, tmpdir, NULL, &r->err), 0);
+	const char *tenants[] = { "t1" }, *keys[] = { "tenant-guid-1" };
+	assert_int_equal(journal_create(&r->j, tmpdir, NULL, tenants, keys, 1, &r->err), 0);
 	assert_int_equal(stat(r->j.path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 	r->path = xstrdup(r->j.path);
@@ -316,19 +319,21 @@ static void test_corrupt_journals(void **state)
 	(void)state;
 	static const struct { const char *text, *want; } cases[] = {
 		{ "", "empty journal" },
-		{ "{\"type\":\"journal\",\"version\":1}\n{\"type\":\"intent\",\"seq\":1,", "truncated" },
-		{ "{\"type\":\"journal\",\"version\":1}\nnot json\n", "line 2: not a JSON object" },
+		{ "{\"type\":\"journal\",\"vers", "truncated: not even the header" },
+		{ "{\"type\":\"journal\",\"version\":1}\n", "not bound to a tenant id" },
+		{ "{\"type\":\"journal\",\"version\":2}\n", "tenants: missing" },
+		{ "{\"type\":\"journal\",\"version\":2,\"tenants\":{}}\nnot json\n", "line 2: not a JSON object" },
 		{ "{\"type\":\"intent\",\"seq\":1}\n", "line 1: not an aliasaudit journal" },
 		{ "{\"type\":\"journal\",\"version\":9}\n", "unsupported journal version" },
-		{ "{\"type\":\"journal\",\"version\":1}\n{\"type\":\"result\",\"seq\":3,\"status\":\"applied\"}\n",
+		{ "{\"type\":\"journal\",\"version\":2,\"tenants\":{}}\n{\"type\":\"result\",\"seq\":3,\"status\":\"applied\"}\n",
 		  "line 2: seq 3: a result for a change with no intent" },
-		{ "{\"type\":\"journal\",\"version\":1}\n{\"type\":\"intent\",\"seq\":1,\"change\":{\"tenant\":\"t\"}}\n",
+		{ "{\"type\":\"journal\",\"version\":2,\"tenants\":{}}\n{\"type\":\"intent\",\"seq\":1,\"change\":{\"tenant\":\"t\"}}\n",
 		  "line 2: change.provider: missing" },
-		{ "{\"type\":\"journal\",\"version\":1}\n{\"type\":\"intent\",\"seq\":1,\"change\":{\"tenant\":\"t\","
+		{ "{\"type\":\"journal\",\"version\":2,\"tenants\":{}}\n{\"type\":\"intent\",\"seq\":1,\"change\":{\"tenant\":\"t\","
 		  "\"provider\":\"p\",\"fix_id\":\"f\",\"object\":\"o\",\"setting\":\"s\",\"old_value\":\"{bad\","
 		  "\"new_value\":\"1\",\"reversible\":true,\"finding_ids\":[],\"params\":{}}}\n",
 		  "change.old_value: not a JSON value" },
-		{ "{\"type\":\"journal\",\"version\":1}\n{\"type\":\"mystery\",\"seq\":1}\n", "line 2:" },
+		{ "{\"type\":\"journal\",\"version\":2,\"tenants\":{}}\n{\"type\":\"mystery\",\"seq\":1}\n", "line 2:" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		char *path = xstrfmt("%s/corrupt-%zu.jsonl", tmpdir, i);
@@ -344,6 +349,110 @@ static void test_corrupt_journals(void **state)
 		free(err);
 		free(path);
 	}
+}
+
+/* a journal cut short in its last record (kill -9, full disk, SIGXFSZ): that
+ * record is ignored, the rest is undone, and what undo appends stays whole */
+static void test_truncated_journal(void **state)
+{
+	(void)state;
+	struct run r;
+	char *buf = NULL;
+	size_t len = 0;
+	run_begin(&r);
+	run_apply(&r, 0);
+	journal_close(&r.j);
+	/* cut the last record (change 3's result) in half */
+	assert_int_equal(read_file(r.path, 1 << 20, &buf, &len, &r.err), 0);
+	char *last = buf + len - 1;
+	while (last > buf && last[-1] != '\n')
+		last--;
+	assert_int_equal(truncate(r.path, (off_t)(last - buf) + 10), 0);
+	free(buf);
+	assert_int_equal(journal_load(&r.j, r.path, true, &r.err), 0);
+	assert_true(r.j.truncated_tail);
+	assert_int_equal(r.j.nr, 3);
+	assert_int_equal(r.j.entries[2].status, JS_NONE);  /* its result is lost: re-read */
+	assert_int_equal(fix_undo(&target, 1, &r.j, r.log, &r.err), 0);
+	assert_string_equal(*slot("A"), "1");
+	assert_string_equal(*slot("B"), "\"x\"");
+	assert_string_equal(*slot("C"), "false");
+	/* the file reads back whole now, every change undone */
+	run_reload(&r);
+	assert_false(r.j.truncated_tail);
+	for (size_t i = 0; i < r.j.nr; i++)
+		assert_int_equal(r.j.entries[i].undo_status, JS_APPLIED);
+	/* an intent cut short: its change never started and is not in the journal */
+	journal_close(&r.j);
+	FILE *f = fopen(r.path, "a");
+	fputs("{\"type\":\"intent\",\"seq\":4,\"change\":{\"ten", f);
+	fclose(f);
+	assert_int_equal(journal_load(&r.j, r.path, false, &r.err), 0);
+	assert_int_equal(r.j.nr, 3);
+	run_end(&r);
+}
+
+/* the journal is bound to the tenant's immutable id: another id is refused */
+static void test_tenant_binding(void **state)
+{
+	(void)state;
+	struct run r;
+	char *tenants[] = { (char *)"t1" }, *same[] = { (char *)"TENANT-GUID-1" }, *other[] = { (char *)"other-guid" };
+	struct fix_locks l = { .tenants = tenants, .keys = same, .nr = 1 };
+	run_begin(&r);
+	run_apply(&r, 0);
+	assert_string_equal(journal_tenant_key(&r.j, "t1"), "tenant-guid-1");
+	assert_int_equal(fix_check_binding(&r.j, &l, &r.err), 0);
+	l.keys = other;
+	assert_int_equal(fix_check_binding(&r.j, &l, &r.err), -1);
+	assert_non_null(strstr(r.err, "refusing to undo another tenant"));
+	assert_non_null(strstr(r.err, "other-guid"));
+	FREE_AND_NULL(r.err);
+	l.tenants[0] = (char *)"t2";   /* a tenant the journal never recorded */
+	assert_int_equal(fix_check_binding(&r.j, &l, &r.err), -1);
+	run_end(&r);
+}
+
+/* two runs on one tenant: the second cannot take the lock until the first ends */
+static void test_tenant_lock(void **state)
+{
+	(void)state;
+	int a = -1, b = -1, c = -1;
+	char *err = NULL, *old = getenv("XDG_STATE_HOME") ? xstrdup(getenv("XDG_STATE_HOME")) : NULL;
+	setenv("XDG_STATE_HOME", tmpdir, 1);
+	assert_int_equal(journal_lock_tenant("t1", "guid/../1", &a, &err), 0);
+	assert_int_equal(journal_lock_tenant("t1", "guid/../1", &b, &err), -1);
+	assert_non_null(strstr(err, "being changed by another"));
+	FREE_AND_NULL(err);
+	assert_int_equal(journal_lock_tenant("t2", "guid-2", &c, &err), 0); /* another tenant: fine */
+	journal_unlock(a);
+	assert_int_equal(journal_lock_tenant("t1", "guid/../1", &b, &err), 0);
+	journal_unlock(b);
+	journal_unlock(c);
+	if (old)
+		setenv("XDG_STATE_HOME", old, 1);
+	else
+		unsetenv("XDG_STATE_HOME");
+	free(old);
+}
+
+/* the journal stores the config path absolute */
+static void test_config_absolute(void **state)
+{
+	(void)state;
+	struct journal j = { .fd = -1 };
+	char *err = NULL, *cwd = getcwd(NULL, 0);
+	assert_int_equal(journal_create(&j, tmpdir, "rel/config.ini", NULL, NULL, 0, &err), 0);
+	char *want = xstrfmt("%s/rel/config.ini", cwd);
+	assert_string_equal(j.config, want);
+	char *path = xstrdup(j.path);
+	journal_close(&j);
+	assert_int_equal(journal_load(&j, path, false, &err), 0);
+	assert_string_equal(j.config, want);
+	journal_close(&j);
+	free(want);
+	free(path);
+	free(cwd);
 }
 
 static int setup(void **state)
@@ -375,6 +484,10 @@ int main(void)
 		cmocka_unit_test(test_partial_failure),
 		cmocka_unit_test(test_interrupted_apply),
 		cmocka_unit_test(test_corrupt_journals),
+		cmocka_unit_test(test_truncated_journal),
+		cmocka_unit_test(test_tenant_binding),
+		cmocka_unit_test(test_tenant_lock),
+		cmocka_unit_test(test_config_absolute),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
