@@ -306,6 +306,7 @@ static int plan_scoped(const struct snapshot *s, const struct finding *f,
 		last_change(plan)->effect = effect("add", "policy.outbound_forwarding", NULL, v);
 		last_change(plan)->note = xstrfmt("explicit variant: widens external forwarding for "
 						  "exactly %s (a new policy scoped to it)", mbx);
+		last_change(plan)->chosen = true;
 	}
 	free(name);
 	return 1;
@@ -331,6 +332,7 @@ static int plan_org_wide(const struct snapshot *s, const struct finding *f, stru
 						   kv("name", op->name), set);
 		last_change(plan)->note = xstrfmt("explicit variant: widens external forwarding for "
 						  "everyone policy '%s' covers", op->name);
+		last_change(plan)->chosen = true;
 		return 1;
 	}
 	return 0;

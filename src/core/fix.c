@@ -142,7 +142,7 @@ static void print_change(FILE *out, const char *lead, const struct fix_change *c
 		fprintf(out, "     why: %s\n", note);
 	free(note);
 	if (it && it->reason)
-		fprintf(out, "     %s: %s\n", it->selected ? "included although it" : "not applied",
+		fprintf(out, "     %s: %s\n", it->selected ? "chosen explicitly although it" : "not applied",
 			it->reason);
 	fprintf(out, "     fix: %s, %s\n", c->fix_id,
 		c->reversible ? "reversible (aliasaudit undo)" : "NOT reversible");
@@ -170,10 +170,9 @@ void fix_plan_print(FILE *out, const struct fix_plan *plan, const struct fix_pro
 	size_t nsel = proof ? proof->nr_selected : plan->nr, n = 0;
 	fprintf(out, "Plan: %zu change%s (nothing has been changed)\n", nsel, nsel == 1 ? "" : "s");
 	if (proof)
-		fprintf(out, "Proven on a copy of the audited snapshot%s (%zu audits): the plan resolves "
-			"%zu finding%s and introduces %zu\n", proof->nr_simulations == 1 ? "" : "s",
-			proof->nr_simulations, proof->nr_resolved, proof->nr_resolved == 1 ? "" : "s",
-			proof->nr_introduced);
+		fprintf(out, "Proven on a copy of the audited snapshot (%zu audits): the plan resolves "
+			"%zu finding%s and introduces %zu\n", proof->nr_simulations, proof->nr_resolved,
+			proof->nr_resolved == 1 ? "" : "s", proof->nr_introduced);
 	for (size_t k = 0; proof && k < proof->nr_introduced; k++)
 		fprintf(out, "  introduced: %s\n", proof->introduced[k]);
 	fputc('\n', out);

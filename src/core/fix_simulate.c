@@ -397,7 +397,8 @@ int fix_prove(struct snapshot **snaps, size_t n, const struct audit_result *base
 		struct fix_proof_item *it = &out->items[i];
 		if (judge_one(&sm, out, i, err))
 			goto out;
-		it->included = included(it->key, include, nr_include) && it->verdict != FV_WITHHELD;
+		it->included = (plan->changes[i].chosen || included(it->key, include, nr_include)) &&
+			       it->verdict != FV_WITHHELD;
 		it->selected = it->verdict == FV_PROVEN || it->included;
 	}
 	if (choose(&sm, out, err))
@@ -450,6 +451,7 @@ static void fix_change_copy(struct fix_change *d, const struct fix_change *c)
 		d->finding_ids[k] = xstrdup(c->finding_ids[k]);
 	d->nr_finding_ids = c->nr_finding_ids;
 	d->reversible = c->reversible;
+	d->chosen = c->chosen;
 	d->fix_id = c->fix_id ? xstrdup(c->fix_id) : NULL;
 	d->params = c->params ? cJSON_Duplicate(c->params, 1) : NULL;
 	d->effect = c->effect ? cJSON_Duplicate(c->effect, 1) : NULL;

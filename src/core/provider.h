@@ -54,6 +54,8 @@ struct fix_change {
 	 * so it is never part of the default plan. Owned; not journaled. */
 	cJSON *effect;
 	char *note;          /* why this change and not another (the plan prints it), or NULL */
+	bool chosen;         /* made only because the user named a --fix-variant: an
+			      * explicit choice, applied even if it introduces findings */
 };
 
 struct fix_plan {

@@ -5,13 +5,23 @@
  * New-/Set-/Remove-HostedOutboundSpamFilterPolicy and New-/Remove-
  * HostedOutboundSpamFilterRule (priorities shift as in Exchange: a rule
  * inserted at N pushes the others down, removing one closes the gap).
+ * Set-HostedOutboundSpamFilterRule -Priority moves a rule (priorities stay
+ * contiguous: "rules can't have the same priority value", Set-/New-
+ * HostedOutboundSpamFilterRule, Microsoft Learn / Microsoft365DSC schema).
  * Errors have the documented shapes: 404 NotFound (ManagementObjectNotFound)
  * for an unknown identity, 400 BadRequest for bad values, existing names,
  * or a policy still used by a rule. A successful write answers 200 with an
  * empty value (New-* with the new object).
+ *
+ * Fix-test knob (POST /_m365/knobs {"fail_after_write": [{"cmdlet", "status",
+ * "times"}]}): the write is made, then answered with that status (a 5xx
+ * after the change took effect server-side; the client's retry then meets
+ * "already exists"). GET /_m365/state dumps the live tenant (the whole
+ * fixture) so tests compare the state before and after a fix field by field.
  */
 #include "m365_mock.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -420,6 +430,29 @@ static void remove_rule(cJSON *params, const char *tenant, struct mresp *rs)
 	write_ok(rs, tenant, NULL);
 }
 
+/* set_rule - Set-HostedOutboundSpamFilterRule -Priority: move the rule there */
+static void set_rule(cJSON *params, const char *tenant, struct mresp *rs)
+{
+	const char *id = str_param(params, "Identity");
+	cJSON *r, *pr = param(params, "Priority"), *cur;
+	long n = cJSON_GetArraySize(m365_exo_data(HOSTED_RULE));
+	if (!(r = identity_row(id, HOSTED_RULE, rs)))
+		return;
+	if (pr && (!cJSON_IsNumber(pr) || pr->valuedouble < 0 || pr->valuedouble > n - 1)) {
+		bad_value(rs, "Priority", "System.Int32");
+		return;
+	}
+	if (pr) {
+		cur = cJSON_GetObjectItem(r, "Priority");
+		double old = cJSON_IsNumber(cur) ? cur->valuedouble : (double)n;
+		cJSON_SetNumberValue(cur, -1);           /* out of the way */
+		shift_priorities((long)old + 1, -1);      /* close its gap */
+		shift_priorities((long)pr->valuedouble, 1); /* open the new place */
+		cJSON_SetNumberValue(cur, pr->valuedouble);
+	}
+	write_ok(rs, tenant, NULL);
+}
+
 static const struct {
 	const char *name;
 	void (*run)(cJSON *params, const char *tenant, struct mresp *rs);
@@ -431,8 +464,56 @@ static const struct {
 	{ "Set-HostedOutboundSpamFilterPolicy", set_policy },
 	{ "Remove-HostedOutboundSpamFilterPolicy", remove_policy },
 	{ "New-HostedOutboundSpamFilterRule", new_rule },
+	{ "Set-HostedOutboundSpamFilterRule", set_rule },
 	{ "Remove-HostedOutboundSpamFilterRule", remove_rule },
 };
+
+static pthread_mutex_t fail_mu = PTHREAD_MUTEX_INITIALIZER;
+static cJSON *fail_rules;   /* [{"cmdlet", "status", "times"}] */
+
+/* fail_after - the fail_after_write knob: a write that succeeded answers with
+ * a 5xx instead (Exchange Online can fail a request after committing it; the
+ * docs are silent on how often, so the knob is explicit) */
+static void fail_after(const char *cmdlet, struct mresp *rs)
+{
+	cJSON *r;
+	if (rs->status != 200)
+		return;
+	pthread_mutex_lock(&fail_mu);
+	cJSON_ArrayForEach(r, fail_rules) {
+		cJSON *c = cJSON_GetObjectItem(r, "cmdlet"), *st = cJSON_GetObjectItem(r, "status");
+		cJSON *times = cJSON_GetObjectItem(r, "times");
+		if (!cJSON_IsString(c) || strcasecmp(c->valuestring, cmdlet) || !cJSON_IsNumber(st) ||
+		    (cJSON_IsNumber(times) && times->valuedouble == 0))
+			continue;
+		if (cJSON_IsNumber(times) && times->valuedouble > 0)
+			cJSON_SetNumberValue(times, times->valuedouble - 1);
+		resp_text(rs, (unsigned)st->valuedouble, "text/plain", "");
+		break;
+	}
+	pthread_mutex_unlock(&fail_mu);
+}
+
+/* m365_write_knobs - see m365_mock.h */
+void m365_write_knobs(const cJSON *knobs)
+{
+	cJSON *v = cJSON_GetObjectItem(knobs, "fail_after_write");
+	if (!cJSON_IsArray(v))
+		return;
+	pthread_mutex_lock(&fail_mu);
+	cJSON_Delete(fail_rules);
+	fail_rules = cJSON_Duplicate(v, 1);
+	pthread_mutex_unlock(&fail_mu);
+}
+
+/* m365_state_handler - see m365_mock.h */
+void m365_state_handler(struct mreq *rq, struct mresp *rs)
+{
+	(void)rq;
+	m365_state_rdlock();
+	resp_json(rs, 200, cJSON_Duplicate(m365_fixture(), 1));
+	m365_state_unlock();
+}
 
 /* m365_exo_is_write - see m365_mock.h */
 bool m365_exo_is_write(const char *cmdlet)
@@ -452,6 +533,7 @@ void m365_exo_write(const char *cmdlet, cJSON *params, const char *tenant, struc
 		m365_state_wrlock();
 		writers[i].run(params, tenant, rs);
 		m365_state_unlock();
+		fail_after(writers[i].name, rs);
 		return;
 	}
 	resp_text(rs, 403, "text/plain", "");

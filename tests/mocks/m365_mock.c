@@ -64,6 +64,7 @@ void m365_register(void)
 	mock_route(NULL, "/v1.0/", "", m365_graph_handler);
 	mock_route(NULL, "/adminapi/beta/", "", m365_exo_handler);
 	mock_route("POST", "/_m365/knobs", "", knobs_handler);
+	mock_route("GET", "/_m365/state", "", m365_state_handler);
 }
 
 /* m365_load_fixture - read the tenant fixture; 0 or -1 (message printed) */
@@ -114,6 +115,7 @@ static int m365_knobs_set(const char *text)
 		}
 	}
 	pthread_mutex_unlock(&kmu);
+	m365_write_knobs(j);
 	cJSON_Delete(j);
 	return 0;
 }

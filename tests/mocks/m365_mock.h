@@ -55,6 +55,10 @@ cJSON *m365_exo_data(const char *key);
 /* m365_matches_identity - an Exchange row answers to identity (Identity,
  * Name, Alias, addresses, DomainName, Guid, ...) */
 bool m365_matches_identity(cJSON *o, const char *id);
+/* m365_write_knobs - the write knobs of a knobs object (fail_after_write);
+ * m365_state_handler - GET /_m365/state: the live tenant (m365_exo_write.c) */
+void m365_write_knobs(const cJSON *knobs);
+void m365_state_handler(struct mreq *rq, struct mresp *rs);
 /* m365_exo_is_write - cmdlet changes the tenant */
 bool m365_exo_is_write(const char *cmdlet);
 /* m365_check_bearer - true when rq carries a live token for resource; else

@@ -11,6 +11,8 @@
 #   no_secrets FILE...    no private key, key material, access token, Bearer
 #                         value or JWT in the files
 . "$ROOT/tests/e2e/lib/gws_mock.sh"
+# per-tenant locks live under $XDG_STATE_HOME: each test has its own
+export XDG_STATE_HOME="$T/state"
 
 gws_knobs() {
 	curl -sf --cacert "$T/pki/ca.pem" -X POST --data "$1" "$BASE/_gws/knobs" >/dev/null ||

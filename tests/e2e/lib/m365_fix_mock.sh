@@ -7,7 +7,10 @@
 #   audit_ids FILE        the sorted finding ids of a live audit into FILE
 #   nr_writes             how many writes reached the mock (its log)
 #   the_journal DIR       the one journal file in DIR
+#   m365_state FILE       the mock's whole live tenant (GET /_m365/state), sorted
+# Per-tenant locks live under $XDG_STATE_HOME: each test has its own.
 export CONTOSO_WRITE_SECRET=demo-write-secret-not-real
+export XDG_STATE_HOME="$T/state"
 WRITE_CLIENT_ID=66666666-7777-8888-9999-000000000000
 
 fix_config() {
@@ -32,4 +35,9 @@ the_journal() { # DIR
 	set -- "$1"/*.jsonl
 	[ $# -eq 1 ] && [ -f "$1" ] || fail "want exactly one journal, got: $*"
 	echo "$1"
+}
+
+m365_state() { # FILE
+	curl -sf --cacert "$T/pki/ca.pem" "$BASE/_m365/state" | jq -S . >"$1" ||
+		fail "cannot read the mock's state"
 }
