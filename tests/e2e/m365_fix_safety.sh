@@ -9,9 +9,9 @@
 #    GUID) is refused before anything is read or written;
 #  - an edited journal that points a revert at another inbox rule of the same
 #    mailbox: the re-read compares the rule's identity, refuses, exit 4.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/mock.sh"
-. "$ROOT/tests/e2e/m365_fix_mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/mock.sh"
+. "$ROOT/tests/e2e/lib/m365_fix_mock.sh"
 mock_start
 fix_config
 

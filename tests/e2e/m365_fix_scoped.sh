@@ -9,9 +9,9 @@
 #    rule sit on a later page: the re-read follows @odata.nextLink) removes
 #    both and gives bob's rule its priority back: the mock's whole state is
 #    the one before the apply.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/mock.sh"
-. "$ROOT/tests/e2e/m365_fix_mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/mock.sh"
+. "$ROOT/tests/e2e/lib/m365_fix_mock.sh"
 mock_start
 fix_config
 audit_ids "$T/first"
