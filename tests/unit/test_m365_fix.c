@@ -39,7 +39,11 @@ static const struct map_case cases[] = {
 	  "m365.remote-domain.block-autoforward", "domain", "*" },
 	{ "forward.policy-open", "partner.example", NULL, 1, "remote domain partner.example",
 	  "AutoForwardEnabled", "true", "false", "m365.remote-domain.block-autoforward", "op", "remote-domain" },
+	/* least egress: by default a blocked forward is stopped, never allowed */
 	{ "forward.blocked", "alice@contoso.com", NULL, 1,
+	  "inbox rule 'Copy to personal' of alice@contoso.com", "isEnabled", "true", "false",
+	  "m365.inbox-rule.disable", "rule_id", "rule-alice-1" },
+	{ "forward.blocked", "alice@contoso.com", "scoped", 1,
 	  "outbound spam policy and rule 'Allow forwarding - alice@contoso.com'",
 	  "AutoForwardingMode, From (new policy and rule, priority 0)", "null",
 	  "{\"AutoForwardingMode\":\"On\",\"From\":[\"alice@contoso.com\"]}", "m365.outbound-policy.scoped",
@@ -70,14 +74,19 @@ struct fixture {
 
 static int reads;
 
-/* fake_read - the live reader: a fixed mailbox forwarding value */
-static int fake_read(void *ctx, const cJSON *params, char **value, char **err)
+/* fake_read - the live reader: a fixed mailbox forwarding value, or the
+ * outbound rules' priorities */
+static int fake_read(void *ctx, cJSON *params, char **value, char **err)
 {
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(params, "identity");
 	reads++;
 	if (ctx) {
 		*err = xstrdup("HTTP 503 ServiceUnavailable");
 		return -1;
+	}
+	if (!strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(params, "op")), "rule-priorities")) {
+		*value = xstrdup("{\"Allow forwarding - bob\":0}");
+		return 0;
 	}
 	assert_string_equal(cJSON_GetStringValue(id), "bob@contoso.com");
 	*value = xstrdup("{\"ForwardingSmtpAddress\":\"smtp:bob@fabrikam.com\",\"ForwardingAddress\":null,"
