@@ -3,7 +3,8 @@
 # type=all lists sub-OUs only, so the root must be read with
 # allIncludingParent) gets its root policy placed on "/", and a policy left
 # over for an OU that no longer exists is ignored, not an error (as
-# ScubaGoggles does): the policy area is complete, the audit too.
+# ScubaGoggles does): the policy area is complete, the audit too. The mock
+# serves orgunits.list as documented: "all" leaves the root out.
 . "$ROOT/tests/e2e/lib/lib.sh"
 . "$ROOT/tests/e2e/lib/gws_mock.sh"
 command -v jq >/dev/null || skip "no jq"
@@ -34,10 +35,13 @@ jq -e '.tenants[0].complete == true' "$T/out" >/dev/null || fail "audit incomple
 jq -e '[.findings[] | select(.check == "forward.policy-open" and (.summary | test("organizational unit .?/.? allows")))] | length == 1' \
 	"$T/out" >/dev/null || { jq -c '[.findings[] | {check, summary}]' "$T/out"; fail "the root OU's open policy is not reported"; }
 
-# the mock serves the documented shapes: "all" leaves the root out, the
-# default (children) lists immediate children only
+# the demo customer (root and sub-OUs) with a policy left over for an OU
+# deleted since: ignored, the other policies placed, the audit complete
 mock_stop
-GWS_FIXTURE="$ROOT/tests/mocks/fixtures/gws/fabrikam.json"
+jq '.policies += [{"name": "policies/akajj264gone", "customer": "customers/C03fabr1k",
+	"policyQuery": {"orgUnit": "orgUnits/03ph8a2z9gone", "sortOrder": 3},
+	"setting": {"type": "settings/gmail.auto_forwarding", "value": {"enableAutoForwarding": true}}, "type": "ADMIN"}]' \
+	"$ROOT/tests/mocks/fixtures/gws/fabrikam.json" >"$GWS_FIXTURE" || fail "cannot derive the fixture"
 gws_start
 run "$AA" collect -c "$GCFG" -o "$T/full.json"
 expect_rc 0
