@@ -16,6 +16,15 @@ struct cJSON;
 
 /* ---- OData paging (odata_pager.c) ---- */
 
+/* ODATA_MAX_PAGES - the longest page chain one collection may have. Graph
+ * /users serves up to 999 per page and the Exchange admin API 1,000
+ * (m365.md §2.2, §3.4); even at a server-chosen 50 per page this covers a
+ * million objects. A longer chain, or a @odata.nextLink that repeats one
+ * already followed, is a server paging loop: the collection stops with an
+ * error (observed live: 803 pages in 40 s, issue 13). The environment
+ * variable ALIASAUDIT_ODATA_MAX_PAGES lowers it (tests, diagnostics). */
+#define ODATA_MAX_PAGES 20000
+
 /* odata_pager - one paged collection: tmpl is the first page's request; the
  * items of every page's "value" array go to each(); @odata.nextLink is
  * followed (GET, or with repost the same method and body, as the Exchange
@@ -30,6 +39,9 @@ struct odata_pager {
 	long status;                 /* status of the failing response, 0 if none */
 	bool auth_failed;
 	size_t pages, items;
+	/* internal: hashes of the links followed (repeat detection) */
+	unsigned long long *seen;
+	size_t nr_seen, alloc_seen;
 };
 
 /* odata_pager_run - read the collections p[0..n) concurrently, page by page.

@@ -159,7 +159,7 @@ void m365_exo_handler(struct mreq *rq, struct mresp *rs)
 	const char *identity = NULL, *skip = req_arg(rq, "$skiptoken");
 	char *key = NULL, *hash = NULL, *base = NULL, *tenant = NULL;
 	long off = 0, psize, total, i;
-	int mal;
+	int mal, nx;
 	char num[32], reset[40];
 	time_t now = time(NULL);
 
@@ -310,9 +310,13 @@ void m365_exo_handler(struct mreq *rq, struct mresp *rs)
 			total = (long)rsz->valuedouble;
 		}
 	}
-	if (off + psize < total) {
+	/* knob "next": a server paging loop (issue 13 observed 803 pages in 40 s
+	 * live); the documented contract is only "follow until no nextLink"
+	 * (m365.md §3.4), so a client must bound the chain itself */
+	nx = knobs_next(key);
+	if (off + psize < total || nx) {
 		char *link = mx_fmt("%s/adminapi/beta/%s/InvokeCommand?$skiptoken=S%lxH%s", base, tenant,
-				    (unsigned long)(off + psize), hash);
+				    (unsigned long)(nx == 1 ? psize : off + psize), hash);
 		cJSON_AddStringToObject(out, "@odata.nextLink", link);
 		free(link);
 	}

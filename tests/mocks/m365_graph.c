@@ -174,6 +174,7 @@ static void list_users(struct mreq *rq, struct mresp *rs)
 {
 	const char *sel = req_arg(rq, "$select"), *top = req_arg(rq, "$top"), *skip = req_arg(rq, "$skiptoken");
 	long ntop = 100, off = 0, cap = knobs_max_page(), total, i;
+	int nx;
 	cJSON *users = graph_obj("users"), *j, *val, *u;
 	char *base, *ctx;
 	if (top) {
@@ -203,11 +204,14 @@ static void list_users(struct mreq *rq, struct mresp *rs)
 	ctx = sel ? mx_fmt("%s/v1.0/$metadata#users(%s)", base, sel) : mx_fmt("%s/v1.0/$metadata#users", base);
 	cJSON_AddStringToObject(j, "@odata.context", ctx);
 	free(ctx);
-	if (off + ntop < total) {
-		char *rnd = mock_random_hex(6);
+	/* knob "next" (a server paging loop, see m365_exo.c): "repeat" serves the
+	 * same link again and again, "endless" empty pages without end */
+	nx = knobs_next(rq->path);
+	if (off + ntop < total || nx) {
+		char *rnd = nx == 1 ? mx_strdup("loop") : mock_random_hex(6);
 		char *link = mx_fmt("%s/v1.0/users?%s%s%s$top=%ld&$skiptoken=X%lxZ%s", base,
 				    sel ? "$select=" : "", sel ? sel : "", sel ? "&" : "", ntop,
-				    (unsigned long)(off + ntop) ^ 0x5a5aUL, rnd);
+				    (unsigned long)(nx == 1 ? ntop : off + ntop) ^ 0x5a5aUL, rnd);
 		cJSON_AddStringToObject(j, "@odata.nextLink", link);
 		free(link);
 		free(rnd);

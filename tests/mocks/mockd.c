@@ -49,6 +49,7 @@ struct rule {
 	unsigned status;    /* 0: no status injection */
 	char *retry_after;  /* or NULL */
 	int malformed;      /* 1 truncate, 2 garbage */
+	int next;           /* paging loop: 1 repeat, 2 endless */
 };
 
 static struct route routes[MAX_ROUTES];
@@ -283,6 +284,8 @@ static int knobs_set(const char *text)
 			x->retry_after = cJSON_IsString(ra) ? mx_strdup(ra->valuestring) :
 				cJSON_IsNumber(ra) ? mx_fmt("%g", ra->valuedouble) : NULL;
 			x->malformed = cJSON_IsString(mal) ? (!strcmp(mal->valuestring, "truncate") ? 1 : 2) : 0;
+			mal = cJSON_GetObjectItem(r, "next");
+			x->next = !cJSON_IsString(mal) ? 0 : !strcmp(mal->valuestring, "repeat") ? 1 : 2;
 		}
 	}
 	pthread_mutex_unlock(&mu);
@@ -339,6 +342,20 @@ int knobs_malformed(const char *key)
 		m = x->malformed;
 		break;
 	}
+	pthread_mutex_unlock(&mu);
+	return m;
+}
+
+/* knobs_next - see mockd.h */
+int knobs_next(const char *key)
+{
+	int m = 0;
+	pthread_mutex_lock(&mu);
+	for (int i = 0; i < nr_rules; i++)
+		if (rules[i].next && rules[i].times && strstr(key, rules[i].match)) {
+			m = rules[i].next;
+			break;
+		}
 	pthread_mutex_unlock(&mu);
 	return m;
 }

@@ -71,6 +71,9 @@ void mock_log_event(cJSON *o);
 bool knobs_inject(const char *key, struct mresp *rs);
 /* knobs_malformed - a body rule matching key fires: 1 truncate, 2 garbage, 0 none */
 int knobs_malformed(const char *key);
+/* knobs_next - a paging rule ({"match", "next": "repeat"|"endless"})
+ * matching key: 1 serve a nextLink that repeats, 2 an endless chain, 0 none */
+int knobs_next(const char *key);
 long knobs_token_lifetime(void);
 long knobs_max_page(void);   /* 0: no cap */
 bool knobs_token_check(void); /* reject expired tokens (default on) */
