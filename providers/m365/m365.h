@@ -70,6 +70,12 @@ char *m365_smtp_value(const char *s);
 const char *m365_json_str(const cJSON *o, const char *key);
 /* m365_json_bool - o[key] as tri-state */
 enum tristate m365_json_bool(const cJSON *o, const char *key);
+/* m365_domain_type - an accepted domain's DomainType to enum domain_type
+ * (NULL: authoritative); -1 when unknown */
+int m365_domain_type(const char *type);
+/* m365_reply_active - is a Graph automaticRepliesSetting active at now
+ * ("YYYY-MM-DDTHH:MM:SSZ")? 1 yes, 0 no, -1 with *err when a date is malformed */
+int m365_reply_active(const cJSON *ar, const char *now, char **err);
 /* m365_is_guid - s looks like a GUID */
 bool m365_is_guid(const char *s);
 
@@ -79,22 +85,32 @@ bool m365_is_guid(const char *s);
 int m365_add_accepted_domain(struct m365_build *b, const cJSON *o, char **err);
 /* m365_add_graph_domain - a Graph /domains item (used when Exchange failed) */
 int m365_add_graph_domain(struct m365_build *b, const cJSON *o, char **err);
-/* m365_add_user - a Graph user, completed by its Get-Mailbox row (mbx may be
- * NULL: no mailbox when mailboxes_known, else unknown) */
-int m365_add_user(struct m365_build *b, const cJSON *user, const cJSON *mbx, bool mailboxes_known,
-		  char **err);
-/* m365_add_group - a Get-DistributionGroup row and its members (NULL: unknown) */
+/* what an Exchange recipient row is, by its RecipientTypeDetails */
+enum m365_rclass { RC_MAILBOX, RC_GROUP, RC_CONTACT, RC_MAIL_USER, RC_OTHER };
+/* m365_recipient_class - the class of rtd; *gk the kind of a group (may be NULL) */
+enum m365_rclass m365_recipient_class(const char *rtd, enum group_kind *gk);
+/* m365_add_user - a Graph user, completed by its Get-Mailbox row mbx or, for
+ * a mail user, guest or hybrid remote mailbox, its Get-Recipient row rcpt
+ * (both NULL: no mailbox when mailboxes_known, else unknown) */
+int m365_add_user(struct m365_build *b, const cJSON *user, const cJSON *mbx, const cJSON *rcpt,
+		  bool mailboxes_known, char **err);
+/* m365_add_group - a group row of Get-Recipient (distribution, security,
+ * Microsoft 365, dynamic) and its members (NULL: unknown) */
 int m365_add_group(struct m365_build *b, const cJSON *grp, const cJSON *members, char **err);
-/* m365_add_contact - a Get-MailContact row */
+/* m365_add_contact - a mail contact row */
 int m365_add_contact(struct m365_build *b, const cJSON *o, char **err);
+/* m365_add_mail_user - a mail user, guest or remote mailbox row that no Graph user took */
+int m365_add_mail_user(struct m365_build *b, const cJSON *o, char **err);
 /* m365_add_mailbox_forward - a Get-Mailbox row's forwarding; resolve maps a
  * ForwardingAddress identity to an address (caller frees) or NULL */
 int m365_add_mailbox_forward(struct m365_build *b, const cJSON *mbx,
 			     char *(*resolve)(void *ctx, const char *identity), void *ctx, char **err);
 /* m365_add_inbox_rules - a Graph messageRules collection of mailbox owner */
 int m365_add_inbox_rules(struct m365_build *b, const char *owner, const cJSON *rules, char **err);
-/* m365_add_auto_reply - a Graph mailboxSettings object of address */
-int m365_add_auto_reply(struct m365_build *b, const char *address, const cJSON *settings, char **err);
+/* m365_add_auto_reply - a Graph mailboxSettings object of address; a
+ * scheduled reply counts as enabled only inside its window at now */
+int m365_add_auto_reply(struct m365_build *b, const char *address, const cJSON *settings,
+			const char *now, char **err);
 /* m365_add_outbound_policies - Get-HostedOutboundSpamFilterPolicy rows + their rules */
 int m365_add_outbound_policies(struct m365_build *b, const cJSON *policies, const cJSON *rules, char **err);
 /* m365_add_remote_domain - a Get-RemoteDomain row */

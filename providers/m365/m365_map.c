@@ -53,6 +53,15 @@ static void json_strv(struct strv *sv, const cJSON *arr)
 			strv_add(sv, m365_smtp_value(v->valuestring));
 }
 
+/* domain_strv - the domain names of a JSON string array */
+static void domain_strv(struct strv *sv, const cJSON *arr)
+{
+	const cJSON *d;
+	cJSON_ArrayForEach(d, arr)
+		if (cJSON_IsString(d) && *d->valuestring)
+			strv_add(sv, xstrdup(d->valuestring));
+}
+
 #define A(b) (&(b)->s->arena)
 #define AS(b, str) arena_strdup(A(b), (str))
 
@@ -91,14 +100,19 @@ int m365_add_accepted_domain(struct m365_build *b, const cJSON *o, char **err)
 {
 	const char *name = m365_json_str(o, "DomainName"), *type = m365_json_str(o, "DomainType");
 	struct snapshot_domain *d;
+	int t;
 	if (!name) {
 		*err = xstrdup("Get-AcceptedDomain: a row has no DomainName");
+		return -1;
+	}
+	if ((t = m365_domain_type(type)) < 0) {
+		*err = xstrfmt("Get-AcceptedDomain: domain %s has an unknown DomainType '%s'", name, type);
 		return -1;
 	}
 	ALLOC_GROW(b->dom, b->nr_dom + 1, b->alloc_dom);
 	d = &b->dom[b->nr_dom++];
 	d->name = AS(b, name);
-	d->type = type && !strcasecmp(type, "InternalRelay") ? DOM_INTERNAL_RELAY : DOM_AUTHORITATIVE;
+	d->type = (enum domain_type)t;
 	d->primary = m365_json_bool(o, "Default") == TRI_TRUE;
 	return 0;
 }
@@ -130,7 +144,7 @@ int m365_add_graph_domain(struct m365_build *b, const cJSON *o, char **err)
 	return 0;
 }
 
-/* kind_of - RecipientTypeDetails to a recipient kind */
+/* kind_of - RecipientTypeDetails of a mailbox to a recipient kind */
 static enum recipient_kind kind_of(const char *rtd)
 {
 	if (!rtd)
@@ -146,10 +160,66 @@ static enum recipient_kind kind_of(const char *rtd)
 	return RK_USER;
 }
 
-/* m365_add_user - see m365.h */
-int m365_add_user(struct m365_build *b, const cJSON *user, const cJSON *mbx, bool mailboxes_known,
-		  char **err)
+/* m365_recipient_class - see m365.h */
+enum m365_rclass m365_recipient_class(const char *rtd, enum group_kind *gk)
 {
+	/* RecipientTypeDetails values: Get-Recipient (m365.md §3.7) */
+	static const struct { const char *rtd; enum m365_rclass c; enum group_kind gk; } tab[] = {
+		{ "MailUniversalDistributionGroup", RC_GROUP, GK_DISTRIBUTION },
+		{ "MailNonUniversalGroup", RC_GROUP, GK_DISTRIBUTION },
+		{ "RoomList", RC_GROUP, GK_DISTRIBUTION },
+		{ "MailUniversalSecurityGroup", RC_GROUP, GK_SECURITY },
+		{ "GroupMailbox", RC_GROUP, GK_MICROSOFT365 },
+		{ "DynamicDistributionGroup", RC_GROUP, GK_DYNAMIC },
+		{ "MailContact", RC_CONTACT, GK_UNSET }, { "MailForestContact", RC_CONTACT, GK_UNSET },
+		{ "MailUser", RC_MAIL_USER, GK_UNSET }, { "GuestMailUser", RC_MAIL_USER, GK_UNSET },
+		{ "RemoteUserMailbox", RC_MAIL_USER, GK_UNSET },
+		{ "RemoteSharedMailbox", RC_MAIL_USER, GK_UNSET },
+		{ "RemoteRoomMailbox", RC_MAIL_USER, GK_UNSET },
+		{ "RemoteEquipmentMailbox", RC_MAIL_USER, GK_UNSET },
+		{ "RemoteTeamMailbox", RC_MAIL_USER, GK_UNSET },
+	};
+	if (gk)
+		*gk = GK_UNSET;
+	if (!rtd)
+		return RC_OTHER;
+	for (size_t i = 0; i < ARRAY_SIZE(tab); i++)
+		if (!strcasecmp(rtd, tab[i].rtd)) {
+			if (gk)
+				*gk = tab[i].gk;
+			return tab[i].c;
+		}
+	return strstr(rtd, "Mailbox") ? RC_MAILBOX : RC_OTHER;
+}
+
+/* set_mail_user - the mail-user fields of r from its Exchange row o (a
+ * MailUser, GuestMailUser or Remote*Mailbox: mail goes to ExternalEmailAddress) */
+static void set_mail_user(struct m365_build *b, struct snapshot_recipient *r, const cJSON *o)
+{
+	const char *rtd = m365_json_str(o, "RecipientTypeDetails");
+	char *ext = m365_smtp_value(m365_json_str(o, "ExternalEmailAddress"));
+	r->guest = r->guest || (rtd && !strcasecmp(rtd, "GuestMailUser"));
+	r->remote_mailbox = rtd && !strncasecmp(rtd, "Remote", 6);
+	if (ext) {
+		r->kind = RK_MAIL_USER;
+		r->external_address = AS(b, ext);
+		r->has_mailbox = TRI_FALSE;  /* no Exchange Online mailbox: mail leaves */
+	} else if (r->remote_mailbox) {
+		/* on premises, routing address unknown: a real mailbox, not ours */
+		r->kind = rtd && strstr(rtd, "Shared") ? RK_SHARED : RK_USER;
+		r->has_mailbox = TRI_UNSET;
+	} else {
+		r->kind = RK_MAIL_USER;
+		r->has_mailbox = TRI_FALSE;
+	}
+	free(ext);
+}
+
+/* m365_add_user - see m365.h */
+int m365_add_user(struct m365_build *b, const cJSON *user, const cJSON *mbx, const cJSON *rcpt,
+		  bool mailboxes_known, char **err)
+{
+	const char *utype = m365_json_str(user, "userType");
 	const cJSON *pa = cJSON_GetObjectItemCaseSensitive(user, "proxyAddresses"), *v;
 	const char *primary = NULL, *id = m365_json_str(user, "id");
 	char *prim_copy = NULL;
@@ -196,6 +266,15 @@ int m365_add_user(struct m365_build *b, const cJSON *user, const cJSON *mbx, boo
 	r->aliases = strv_arena(A(b), &aliases, &r->nr_aliases);
 	r->id = AS(b, id);
 	r->name = AS(b, m365_json_str(user, "displayName"));
+	/* a guest's mail goes to its own outside address (Graph userType Guest) */
+	r->guest = utype && !strcasecmp(utype, "Guest");
+	if (!mbx && rcpt) {
+		set_mail_user(b, r, rcpt);
+	} else if (!mbx && r->guest && m365_json_str(user, "mail")) {
+		r->kind = RK_MAIL_USER;
+		r->external_address = AS(b, m365_json_str(user, "mail"));
+		r->has_mailbox = TRI_FALSE;
+	}
 	free(prim_copy);
 	return 0;
 }
@@ -221,7 +300,7 @@ int m365_add_group(struct m365_build *b, const cJSON *grp, const cJSON *members,
 	struct strv mem = { 0 }, aliases = { 0 };
 	struct snapshot_recipient *r;
 	if (!addr) {
-		*err = xstrfmt("Get-DistributionGroup: group '%s' has no PrimarySmtpAddress",
+		*err = xstrfmt("Get-Recipient: group '%s' has no PrimarySmtpAddress",
 			       m365_json_str(grp, "Name") ? m365_json_str(grp, "Name") : "?");
 		return -1;
 	}
@@ -239,6 +318,7 @@ int m365_add_group(struct m365_build *b, const cJSON *grp, const cJSON *members,
 	memset(r, 0, sizeof(*r));
 	r->address = AS(b, addr);
 	r->kind = RK_GROUP;
+	m365_recipient_class(m365_json_str(grp, "RecipientTypeDetails"), &r->group_kind);
 	r->enabled = TRI_UNSET;
 	r->has_mailbox = TRI_UNSET;
 	r->aliases = strv_arena(A(b), &aliases, &r->nr_aliases);
@@ -258,7 +338,7 @@ int m365_add_contact(struct m365_build *b, const cJSON *o, char **err)
 	if (!addr && m365_json_str(o, "PrimarySmtpAddress"))
 		addr = xstrdup(m365_json_str(o, "PrimarySmtpAddress"));
 	if (!addr) {
-		*err = xstrfmt("Get-MailContact: contact '%s' has no ExternalEmailAddress",
+		*err = xstrfmt("Get-Recipient: contact '%s' has no ExternalEmailAddress",
 			       m365_json_str(o, "Name") ? m365_json_str(o, "Name") : "?");
 		return -1;
 	}
@@ -267,6 +347,7 @@ int m365_add_contact(struct m365_build *b, const cJSON *o, char **err)
 	memset(r, 0, sizeof(*r));
 	r->address = AS(b, addr);
 	r->kind = RK_CONTACT;
+	r->external_address = r->address;
 	r->enabled = TRI_UNSET;
 	r->has_mailbox = TRI_UNSET;
 	r->aliases = arena_alloc(A(b), sizeof(*r->aliases));
@@ -274,6 +355,40 @@ int m365_add_contact(struct m365_build *b, const cJSON *o, char **err)
 	r->name = AS(b, m365_json_str(o, "DisplayName") ? m365_json_str(o, "DisplayName")
 							: m365_json_str(o, "Name"));
 	free(addr);
+	return 0;
+}
+
+/* m365_add_mail_user - see m365.h */
+int m365_add_mail_user(struct m365_build *b, const cJSON *o, char **err)
+{
+	const char *addr = m365_json_str(o, "PrimarySmtpAddress"), *v;
+	const char *id = m365_json_str(o, "ExternalDirectoryObjectId");
+	char *ext = m365_smtp_value(m365_json_str(o, "ExternalEmailAddress"));
+	struct strv aliases = { 0 };
+	struct snapshot_recipient *r;
+	const cJSON *a;
+	if (!addr && !ext) {
+		*err = xstrfmt("Get-Recipient: mail user '%s' has no address",
+			       (v = m365_json_str(o, "Name")) ? v : "?");
+		return -1;
+	}
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(o, "EmailAddresses")) {
+		const char *x;
+		size_t n;
+		bool prim;
+		if (cJSON_IsString(a) && m365_proxy_parse(a->valuestring, &x, &n, &prim) == 1 && !prim)
+			strv_add(&aliases, xstrndup(x, n));
+	}
+	ALLOC_GROW(b->rcp, b->nr_rcp + 1, b->alloc_rcp);
+	r = &b->rcp[b->nr_rcp++];
+	memset(r, 0, sizeof(*r));
+	r->address = AS(b, addr ? addr : ext);
+	r->enabled = TRI_UNSET;
+	r->aliases = strv_arena(A(b), &aliases, &r->nr_aliases);
+	r->id = AS(b, id ? id : m365_json_str(o, "Guid"));
+	r->name = AS(b, (v = m365_json_str(o, "DisplayName")) ? v : m365_json_str(o, "Name"));
+	set_mail_user(b, r, o);
+	free(ext);
 	return 0;
 }
 
@@ -397,18 +512,27 @@ int m365_add_inbox_rules(struct m365_build *b, const char *owner, const cJSON *r
 }
 
 /* m365_add_auto_reply - see m365.h */
-int m365_add_auto_reply(struct m365_build *b, const char *address, const cJSON *settings, char **err)
+int m365_add_auto_reply(struct m365_build *b, const char *address, const cJSON *settings,
+			const char *now, char **err)
 {
 	const cJSON *ar = cJSON_GetObjectItemCaseSensitive(settings, "automaticRepliesSetting");
 	const char *status = m365_json_str(ar, "status"), *aud = m365_json_str(ar, "externalAudience");
 	bool enabled;
+	int active;
+	char *why = NULL;
 	struct snapshot_auto_reply *x;
 	if (!cJSON_IsObject(ar) || !status) {
 		*err = xstrfmt("mailbox settings of %s: no automaticRepliesSetting.status", address);
 		return -1;
 	}
-	/* enum strings come in either case (the docs show both) */
-	enabled = strcasecmp(status, "disabled") != 0;
+	/* enum strings come in either case (the docs show both); a scheduled
+	 * reply outside its window is not active */
+	if ((active = m365_reply_active(ar, now, &why)) < 0) {
+		*err = xstrfmt("mailbox settings of %s: %s", address, why);
+		free(why);
+		return -1;
+	}
+	enabled = active == 1;
 	/* a mailbox with no auto-reply configured at all is not listed */
 	if (!enabled && !m365_json_str(ar, "internalReplyMessage") && !m365_json_str(ar, "externalReplyMessage"))
 		return 0;
@@ -429,6 +553,7 @@ int m365_add_outbound_policies(struct m365_build *b, const cJSON *policies, cons
 		bool is_default = m365_json_bool(p, "IsDefault") == TRI_TRUE;
 		const cJSON *rule = NULL;
 		struct strv users = { 0 }, groups = { 0 }, domains = { 0 };
+		struct strv xusers = { 0 }, xgroups = { 0 }, xdomains = { 0 };
 		struct outbound_policy *o;
 		int m;
 		if (!name) {
@@ -461,12 +586,12 @@ int m365_add_outbound_policies(struct m365_build *b, const cJSON *policies, cons
 				continue;
 			json_strv(&users, cJSON_GetObjectItemCaseSensitive(rule, "From"));
 			json_strv(&groups, cJSON_GetObjectItemCaseSensitive(rule, "FromMemberOf"));
-			{
-				const cJSON *d;
-				cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(rule, "SenderDomainIs"))
-					if (cJSON_IsString(d))
-						strv_add(&domains, xstrdup(d->valuestring));
-			}
+			domain_strv(&domains, cJSON_GetObjectItemCaseSensitive(rule, "SenderDomainIs"));
+			/* exceptions (New-HostedOutboundSpamFilterRule: ExceptIfFrom,
+			 * ExceptIfFromMemberOf, ExceptIfSenderDomainIs; m365.md §3.7) */
+			json_strv(&xusers, cJSON_GetObjectItemCaseSensitive(rule, "ExceptIfFrom"));
+			json_strv(&xgroups, cJSON_GetObjectItemCaseSensitive(rule, "ExceptIfFromMemberOf"));
+			domain_strv(&xdomains, cJSON_GetObjectItemCaseSensitive(rule, "ExceptIfSenderDomainIs"));
 		}
 		ALLOC_GROW(b->pol, b->nr_pol + 1, b->alloc_pol);
 		o = &b->pol[b->nr_pol++];
@@ -481,6 +606,9 @@ int m365_add_outbound_policies(struct m365_build *b, const cJSON *policies, cons
 		o->users = strv_arena(A(b), &users, &o->nr_users);
 		o->groups = strv_arena(A(b), &groups, &o->nr_groups);
 		o->domains = strv_arena(A(b), &domains, &o->nr_domains);
+		o->except_users = strv_arena(A(b), &xusers, &o->nr_except_users);
+		o->except_groups = strv_arena(A(b), &xgroups, &o->nr_except_groups);
+		o->except_domains = strv_arena(A(b), &xdomains, &o->nr_except_domains);
 	}
 	return 0;
 }

@@ -8,6 +8,8 @@
 #include "base/util.h"
 
 #include <ctype.h>
+#include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,4 +117,85 @@ bool m365_is_guid(const char *s)
 			return false;
 	}
 	return !*s;
+}
+
+/* m365_domain_type - see m365.h */
+int m365_domain_type(const char *type)
+{
+	/* Get-AcceptedDomain DomainType (Set-AcceptedDomain -DomainType:
+	 * Authoritative | InternalRelay | ExternalRelay); absent = Authoritative,
+	 * the default of New-AcceptedDomain */
+	if (!type || !strcasecmp(type, "Authoritative"))
+		return DOM_AUTHORITATIVE;
+	if (!strcasecmp(type, "InternalRelay"))
+		return DOM_INTERNAL_RELAY;
+	if (!strcasecmp(type, "ExternalRelay"))
+		return DOM_EXTERNAL_RELAY;
+	return -1;
+}
+
+/* parse_when - "YYYY-MM-DDTHH:MM:SS[.fffffff][Z]" to seconds since the epoch (UTC) */
+static bool parse_when(const char *v, time_t *out)
+{
+	struct tm tm = { 0 };
+	int n = 0;
+	if (!v || sscanf(v, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+			 &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 || n != 19)
+		return false;
+	if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+	    tm.tm_min > 59 || tm.tm_sec > 60)
+		return false;
+	tm.tm_year -= 1900;
+	tm.tm_mon--;
+	*out = timegm(&tm);
+	return true;
+}
+
+/* reply_bound - one of the schedule's dateTimeTimeZone values: 1 read into *t
+ * (*utc: its timeZone is UTC), 0 absent, -1 malformed */
+static int reply_bound(const cJSON *ar, const char *key, time_t *t, bool *utc)
+{
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(ar, key);
+	const char *dt = m365_json_str(o, "dateTime"), *tz = m365_json_str(o, "timeZone");
+	if (!o || cJSON_IsNull(o))
+		return 0;
+	if (!parse_when(dt, t))
+		return -1;
+	*utc = !tz || !strcasecmp(tz, "UTC") || !strcasecmp(tz, "Etc/UTC") ||
+	       !strcasecmp(tz, "Coordinated Universal Time");
+	return 1;
+}
+
+/* m365_reply_active - see m365.h */
+int m365_reply_active(const cJSON *ar, const char *now, char **err)
+{
+	/* status is disabled | alwaysEnabled | scheduled; a scheduled reply is
+	 * sent only between scheduledStartDateTime and scheduledEndDateTime
+	 * (Graph automaticRepliesSetting, m365.md §2.5). Graph returns the
+	 * times in UTC unless a Prefer: outlook.timezone header asks otherwise;
+	 * another zone name is not converted here: the window is widened by the
+	 * largest UTC offsets (-12/+14 h) so a reply is never called over early */
+	const char *status = m365_json_str(ar, "status");
+	static const char *const keys[2] = { "scheduledStartDateTime", "scheduledEndDateTime" };
+	time_t t[2], at;
+	bool utc[2] = { true, true };
+	int have[2];
+	if (!status || !strcasecmp(status, "disabled"))
+		return 0;
+	if (strcasecmp(status, "scheduled"))
+		return 1;
+	if (!parse_when(now, &at)) {
+		*err = xstrfmt("the current time '%s' is not an ISO 8601 UTC time", now ? now : "");
+		return -1;
+	}
+	for (int i = 0; i < 2; i++)
+		if ((have[i] = reply_bound(ar, keys[i], &t[i], &utc[i])) < 0) {
+			*err = xstrfmt("automaticRepliesSetting.%s.dateTime is not a date", keys[i]);
+			return -1;
+		}
+	if (have[0] && at < t[0] - (utc[0] ? 0 : 14 * 3600))
+		return 0; /* not started yet */
+	if (have[1] && at >= t[1] + (utc[1] ? 0 : 12 * 3600))
+		return 0; /* over */
+	return 1;
 }

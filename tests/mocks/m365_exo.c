@@ -37,6 +37,19 @@ static const struct cmdlet cmdlets[] = {
 	{ "Get-RemoteDomain", { "Identity" } },
 	{ "Get-TransportRule", { "Identity", "State", "ResultSize" } },
 	{ "Get-OrganizationConfig", { NULL } },
+	/* every kind of recipient (issue 13): Get-Recipient returns all
+	 * mail-enabled objects, Microsoft 365 groups only when
+	 * -RecipientTypeDetails names GroupMailbox (learn.microsoft.com
+	 * powershell/module/exchange/get-recipient); the members of a Microsoft
+	 * 365 group come from Get-UnifiedGroupLinks -LinkType Members, those of
+	 * a dynamic distribution group from Get-DynamicDistributionGroupMember
+	 * (one of the six documented admin API v2.0 endpoints, m365.md) */
+	{ "Get-Recipient", { "Identity", "ResultSize", "RecipientTypeDetails", "Filter" } },
+	{ "Get-MailUser", { "Identity", "ResultSize" } },
+	{ "Get-UnifiedGroup", { "Identity", "ResultSize" } },
+	{ "Get-UnifiedGroupLinks", { "Identity", "LinkType", "ResultSize" } },
+	{ "Get-DynamicDistributionGroup", { "Identity", "ResultSize" } },
+	{ "Get-DynamicDistributionGroupMember", { "Identity", "ResultSize" } },
 	/* writes (m365_exo_write.c) */
 	{ "Set-OrganizationConfig", { "SendFromAliasEnabled", "DisablePlusAddressInRecipients", "Confirm" } },
 	{ "Set-Mailbox", { "Identity", "ForwardingSmtpAddress", "ForwardingAddress",
@@ -104,6 +117,90 @@ bool m365_matches_identity(cJSON *o, const char *id)
 	return false;
 }
 
+/* the fixture sections Get-Recipient draws from (the tenant's mail-enabled
+ * objects; "Get-Recipient" holds the kinds no other read cmdlet returns,
+ * e.g. hybrid RemoteUserMailbox rows) */
+static const char *const recipient_sources[] = {
+	"Get-Mailbox", "Get-DistributionGroup", "Get-MailContact", "Get-MailUser",
+	"Get-UnifiedGroup", "Get-DynamicDistributionGroup", "Get-Recipient", NULL,
+};
+
+/* the RecipientTypeDetails values Exchange Online accepts (m365.md §3.7 Get-Recipient) */
+static const char *const rtd_values[] = {
+	"UserMailbox", "SharedMailbox", "RoomMailbox", "EquipmentMailbox", "SchedulingMailbox",
+	"TeamMailbox", "GroupMailbox", "DiscoveryMailbox", "LinkedMailbox", "LinkedRoomMailbox",
+	"LegacyMailbox", "PublicFolderMailbox", "PublicFolder", "MailUser", "GuestMailUser",
+	"SharedWithMailUser", "MailContact", "MailForestContact", "MailUniversalDistributionGroup",
+	"MailUniversalSecurityGroup", "MailNonUniversalGroup", "DynamicDistributionGroup", "RoomList",
+	"RemoteUserMailbox", "RemoteSharedMailbox", "RemoteRoomMailbox", "RemoteEquipmentMailbox",
+	"RemoteTeamMailbox", NULL,
+};
+
+/* rtd_wanted - row o passes the RecipientTypeDetails filter f (a string or an
+ * array; NULL: everything but GroupMailbox, as the docs say) */
+static bool rtd_wanted(cJSON *o, const cJSON *f)
+{
+	cJSON *r = cJSON_GetObjectItem(o, "RecipientTypeDetails"), *v;
+	const char *rtd = cJSON_IsString(r) ? r->valuestring : "";
+	if (!f)
+		return strcasecmp(rtd, "GroupMailbox") != 0;
+	if (cJSON_IsString(f))
+		return !strcasecmp(f->valuestring, rtd);
+	cJSON_ArrayForEach(v, f)
+		if (cJSON_IsString(v) && !strcasecmp(v->valuestring, rtd))
+			return true;
+	return false;
+}
+
+/* rtd_invalid - the first value of filter f Exchange would refuse, or NULL */
+static const char *rtd_invalid(const cJSON *f)
+{
+	const cJSON *v;
+	if (!f)
+		return NULL;
+	if (!cJSON_IsString(f) && !cJSON_IsArray(f))
+		return "(not a string)";
+	for (v = cJSON_IsArray(f) ? f->child : f; v; v = cJSON_IsArray(f) ? v->next : NULL) {
+		bool ok = false;
+		if (!cJSON_IsString(v))
+			return "(not a string)";
+		for (int i = 0; rtd_values[i]; i++)
+			ok |= !strcasecmp(rtd_values[i], v->valuestring);
+		if (!ok)
+			return v->valuestring;
+	}
+	return NULL;
+}
+
+/* recipient_rows - Get-Recipient's rows: borrowed pointers into the fixture
+ * (caller frees the array only), filtered by RecipientTypeDetails */
+static cJSON **recipient_rows(const cJSON *filter, long *n)
+{
+	cJSON **rows = NULL, *o;
+	long nr = 0, alloc = 0;
+	for (int i = 0; recipient_sources[i]; i++)
+		cJSON_ArrayForEach(o, m365_exo_data(recipient_sources[i])) {
+			if (!rtd_wanted(o, filter))
+				continue;
+			if (nr == alloc) {
+				alloc = alloc ? 2 * alloc : 256;
+				rows = realloc(rows, (size_t)alloc * sizeof(*rows));
+				if (!rows)
+					abort();
+			}
+			rows[nr++] = o;
+		}
+	*n = nr;
+	return rows;
+}
+
+/* member_cmdlets - a members cmdlet, where its groups live, where their members live */
+static const struct { const char *cmdlet, *groups, *members; } member_cmdlets[] = {
+	{ "Get-DistributionGroupMember", "Get-DistributionGroup", "Get-DistributionGroupMember" },
+	{ "Get-UnifiedGroupLinks", "Get-UnifiedGroup", "Get-UnifiedGroupLinks" },
+	{ "Get-DynamicDistributionGroupMember", "Get-DynamicDistributionGroup", "Get-DynamicDistributionGroupMember" },
+};
+
 /* annotate - a copy of o with the annotations the real service adds */
 static cJSON *annotate(cJSON *o)
 {
@@ -159,7 +256,7 @@ void m365_exo_handler(struct mreq *rq, struct mresp *rs)
 	const char *identity = NULL, *skip = req_arg(rq, "$skiptoken");
 	char *key = NULL, *hash = NULL, *base = NULL, *tenant = NULL;
 	long off = 0, psize, total, i;
-	int mal, nx;
+	int mal, nx, mc = -1;
 	char num[32], reset[40];
 	time_t now = time(NULL);
 
@@ -251,7 +348,32 @@ void m365_exo_handler(struct mreq *rq, struct mresp *rs)
 	/* the rows */
 	data = cJSON_CreateArray();
 	m365_state_rdlock();
-	if (!strcmp(cm->name, "Get-DistributionGroupMember")) {
+	for (size_t k = 0; k < sizeof(member_cmdlets) / sizeof(member_cmdlets[0]); k++)
+		if (!strcmp(cm->name, member_cmdlets[k].cmdlet))
+			mc = (int)k;
+	if (!strcmp(cm->name, "Get-UnifiedGroupLinks")) {
+		cJSON *lt = cJSON_GetObjectItem(params, "LinkType");
+		/* -LinkType is mandatory: Members | Owners | Subscribers | Aggregators (docs) */
+		if (!cJSON_IsString(lt) || strcasecmp(lt->valuestring, "Members")) {
+			m365_state_unlock();
+			cJSON_Delete(data);
+			m365_exo_error(rs, 400, "BadRequest", "Invalid Operation",
+				  "|System.Management.Automation.ParameterBindingException|Cannot process command because of one or more missing mandatory parameters: LinkType.",
+				  "System.Management.Automation.ParameterBindingException");
+			goto out;
+		}
+	}
+	if (!strcmp(cm->name, "Get-Recipient") && rtd_invalid(cJSON_GetObjectItem(params, "RecipientTypeDetails"))) {
+		char *d = mx_fmt("|System.Management.Automation.ParameterBindingException|Cannot bind parameter 'RecipientTypeDetails'. Cannot convert value \"%s\" to type \"Microsoft.Exchange.Data.Directory.Recipient.RecipientTypeDetails\".",
+				 rtd_invalid(cJSON_GetObjectItem(params, "RecipientTypeDetails")));
+		m365_state_unlock();
+		cJSON_Delete(data);
+		m365_exo_error(rs, 400, "BadRequest", "Invalid Operation", d,
+			  "System.Management.Automation.ParameterBindingException");
+		free(d);
+		goto out;
+	}
+	if (mc >= 0) {
 		cJSON *g, *grp = NULL;
 		if (!identity) {
 			m365_state_unlock();
@@ -261,12 +383,12 @@ void m365_exo_handler(struct mreq *rq, struct mresp *rs)
 				  "System.Management.Automation.ParameterBindingException");
 			goto out;
 		}
-		cJSON_ArrayForEach(g, m365_exo_data("Get-DistributionGroup"))
+		cJSON_ArrayForEach(g, m365_exo_data(member_cmdlets[mc].groups))
 			if (m365_matches_identity(g, identity))
 				grp = g;
 		if (grp) {
 			cJSON *ps = cJSON_GetObjectItem(grp, "PrimarySmtpAddress"), *m;
-			cJSON_ArrayForEach(m, cJSON_GetObjectItem(m365_exo_data("Get-DistributionGroupMember"),
+			cJSON_ArrayForEach(m, cJSON_GetObjectItem(m365_exo_data(member_cmdlets[mc].members),
 							    cJSON_IsString(ps) ? ps->valuestring : ""))
 				cJSON_AddItemToArray(data, cJSON_Duplicate(m, 1));
 		} else {
@@ -277,13 +399,27 @@ void m365_exo_handler(struct mreq *rq, struct mresp *rs)
 	} else {
 		/* rows outside the requested page are counted, not copied (a
 		 * 100,000-mailbox benchmark tenant pages Get-Mailbox 100 times) */
-		long k = 0, page_end = off + page_size(rq);
-		cJSON_ArrayForEach(p, m365_exo_data(cm->name))
+		long k = 0, page_end = off + page_size(rq), nrows = 0;
+		cJSON **rows = NULL;
+		if (!strcmp(cm->name, "Get-Recipient")) {
+			rows = recipient_rows(cJSON_GetObjectItem(params, "RecipientTypeDetails"), &nrows);
+		} else {
+			cJSON_ArrayForEach(p, m365_exo_data(cm->name))
+				nrows++;
+			rows = mx_malloc((size_t)(nrows ? nrows : 1) * sizeof(*rows));
+			nrows = 0;
+			cJSON_ArrayForEach(p, m365_exo_data(cm->name))
+				rows[nrows++] = p;
+		}
+		for (long r = 0; r < nrows; r++) {
+			p = rows[r];
 			if (!identity || m365_matches_identity(p, identity)) {
 				cJSON_AddItemToArray(data, k >= off && k < page_end ? cJSON_Duplicate(p, 1)
 										    : cJSON_CreateNull());
 				k++;
 			}
+		}
+		free(rows);
 		if (identity && !cJSON_GetArraySize(data)) {
 			m365_state_unlock();
 			goto notfound;

@@ -226,7 +226,9 @@ static void test_policies(void **state)
 				 "{\"Name\":\"Allow\",\"IsDefault\":false,\"AutoForwardingMode\":\"On\"},"
 				 "{\"Name\":\"Off for disabled\",\"IsDefault\":false,\"AutoForwardingMode\":\"Off\"}]");
 	cJSON *rules = cJSON_Parse("[{\"Name\":\"r\",\"HostedOutboundSpamFilterPolicy\":\"Allow\",\"Priority\":2,\"State\":\"Enabled\","
-				   "\"From\":[\"bob@contoso.com\"],\"FromMemberOf\":[\"fwd@contoso.com\"],\"SenderDomainIs\":[\"sub.contoso.com\"]},"
+				   "\"From\":[\"bob@contoso.com\"],\"FromMemberOf\":[\"fwd@contoso.com\"],\"SenderDomainIs\":[\"sub.contoso.com\"],"
+				   "\"ExceptIfFrom\":[\"ceo@contoso.com\",\"CEO@contoso.com\"],\"ExceptIfFromMemberOf\":[\"board@contoso.com\"],"
+				   "\"ExceptIfSenderDomainIs\":[\"legal.contoso.com\"]},"
 				   "{\"Name\":\"r2\",\"HostedOutboundSpamFilterPolicy\":\"Off for disabled\",\"Priority\":1,\"State\":\"Disabled\"}]");
 	cJSON *bad = cJSON_Parse("[{\"Name\":\"X\",\"AutoForwardingMode\":\"Sometimes\",\"IsDefault\":true}]");
 	cJSON *org = cJSON_Parse("{\"SendFromAliasEnabled\":false,\"DisablePlusAddressInRecipients\":true}");
@@ -239,6 +241,13 @@ static void test_policies(void **state)
 	assert_string_equal(b->pol[1].users[0], "bob@contoso.com");
 	assert_string_equal(b->pol[1].groups[0], "fwd@contoso.com");
 	assert_string_equal(b->pol[1].domains[0], "sub.contoso.com");
+	assert_int_equal(b->pol[1].nr_except_users, 1);
+	assert_string_equal(b->pol[1].except_users[0], "ceo@contoso.com");
+	assert_int_equal(b->pol[1].nr_except_groups, 1);
+	assert_string_equal(b->pol[1].except_groups[0], "board@contoso.com");
+	assert_int_equal(b->pol[1].nr_except_domains, 1);
+	assert_string_equal(b->pol[1].except_domains[0], "legal.contoso.com");
+	assert_int_equal(b->pol[0].nr_except_users, 0);
 	assert_int_equal(m365_add_outbound_policies(b, bad, NULL, &err), -1);
 	assert_non_null(strstr(err, "Sometimes"));
 	free(err);
@@ -262,9 +271,9 @@ static void test_user(void **state)
 			       "\"accountEnabled\":false}");
 	cJSON *m = cJSON_Parse("{\"RecipientTypeDetails\":\"SharedMailbox\"}");
 	cJSON *bad = cJSON_Parse("{\"id\":\"u2\",\"proxyAddresses\":\"SMTP:x@y\"}");
-	assert_int_equal(m365_add_user(b, u, m, true, &err), 0);
-	assert_int_equal(m365_add_user(b, u, NULL, true, &err), 0);
-	assert_int_equal(m365_add_user(b, u, NULL, false, &err), 0);
+	assert_int_equal(m365_add_user(b, u, m, NULL, true, &err), 0);
+	assert_int_equal(m365_add_user(b, u, NULL, NULL, true, &err), 0);
+	assert_int_equal(m365_add_user(b, u, NULL, NULL, false, &err), 0);
 	assert_string_equal(b->rcp[0].address, "Adele.Vance@contoso.com");
 	assert_int_equal(b->rcp[0].nr_aliases, 2);
 	assert_string_equal(b->rcp[0].aliases[0], "adele@contoso.onmicrosoft.com");
@@ -274,12 +283,117 @@ static void test_user(void **state)
 	assert_int_equal(b->rcp[0].has_mailbox, TRI_TRUE);
 	assert_int_equal(b->rcp[1].has_mailbox, TRI_FALSE);
 	assert_int_equal(b->rcp[2].has_mailbox, TRI_UNSET);
-	assert_int_equal(m365_add_user(b, bad, NULL, true, &err), -1);
+	assert_int_equal(m365_add_user(b, bad, NULL, NULL, true, &err), -1);
 	assert_non_null(strstr(err, "proxyAddresses"));
 	free(err);
 	cJSON_Delete(u);
 	cJSON_Delete(m);
 	cJSON_Delete(bad);
+	done(b);
+}
+
+struct reply_case {
+	const char *status, *start, *end, *tz;
+	int want;
+};
+
+/* test_reply_window - scheduled replies count only inside their window; other zones widen it */
+static void test_reply_window(void **state)
+{
+	static const char *now = "2026-11-26T06:00:00Z";
+	static const struct reply_case cases[] = {
+		{ "disabled", "2026-11-01T00:00:00.0000000", "2026-12-01T00:00:00.0000000", "UTC", 0 },
+		{ "alwaysEnabled", "2020-01-01T00:00:00.0000000", "2020-01-02T00:00:00.0000000", "UTC", 1 },
+		{ "scheduled", "2026-11-01T00:00:00.0000000", "2026-12-01T00:00:00.0000000", "UTC", 1 },
+		{ "Scheduled", "2026-11-01T00:00:00.0000000", "2026-11-02T00:00:00.0000000", "UTC", 0 },
+		{ "scheduled", "2026-12-24T00:00:00.0000000", "2027-01-02T00:00:00.0000000", "UTC", 0 },
+		{ "scheduled", "2026-11-26T06:00:00.0000000", "2026-11-27T00:00:00.0000000", "UTC", 1 },
+		{ "scheduled", "2026-11-20T00:00:00.0000000", "2026-11-26T06:00:00.0000000", "UTC", 0 },
+		/* another zone: 05:00 Pacific may still be running at 06:00 UTC */
+		{ "scheduled", "2026-11-20T00:00:00.0000000", "2026-11-26T05:00:00.0000000", "Pacific Standard Time", 1 },
+		{ "scheduled", "2026-11-26T12:00:00.0000000", "2026-11-30T00:00:00.0000000", "Tokyo Standard Time", 1 },
+		{ "scheduled", "2026-11-28T12:00:00.0000000", "2026-11-30T00:00:00.0000000", "Tokyo Standard Time", 0 },
+		{ "scheduled", NULL, NULL, NULL, 1 },
+		{ "scheduled", "yesterday", "2026-12-01T00:00:00.0000000", "UTC", -1 },
+		{ "scheduled", "2026-11-01T00:00:00.0000000", "2026-13-01T00:00:00", "UTC", -1 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cJSON *ar = cJSON_CreateObject();
+		char *err = NULL;
+		int got;
+		cJSON_AddStringToObject(ar, "status", cases[i].status);
+		if (cases[i].start) {
+			cJSON *st = cJSON_AddObjectToObject(ar, "scheduledStartDateTime");
+			cJSON *en = cJSON_AddObjectToObject(ar, "scheduledEndDateTime");
+			cJSON_AddStringToObject(st, "dateTime", cases[i].start);
+			cJSON_AddStringToObject(st, "timeZone", cases[i].tz);
+			cJSON_AddStringToObject(en, "dateTime", cases[i].end);
+			cJSON_AddStringToObject(en, "timeZone", cases[i].tz);
+		}
+		got = m365_reply_active(ar, now, &err);
+		if (got != cases[i].want)
+			fail_msg("case %zu (%s %s..%s %s): got %d, want %d", i, cases[i].status,
+				 cases[i].start ? cases[i].start : "-", cases[i].end ? cases[i].end : "-",
+				 cases[i].tz ? cases[i].tz : "-", got, cases[i].want);
+		if (got < 0)
+			assert_non_null(strstr(err, "DateTime"));
+		free(err);
+		cJSON_Delete(ar);
+	}
+}
+
+/* test_auto_reply - a scheduled reply that is over is listed, not enabled */
+static void test_auto_reply(void **state)
+{
+	struct m365_build *b = build();
+	char *err = NULL;
+	cJSON *over = cJSON_Parse("{\"automaticRepliesSetting\":{\"status\":\"scheduled\",\"externalAudience\":\"all\","
+				  "\"scheduledStartDateTime\":{\"dateTime\":\"2026-08-01T00:00:00.0000000\",\"timeZone\":\"UTC\"},"
+				  "\"scheduledEndDateTime\":{\"dateTime\":\"2026-08-15T00:00:00.0000000\",\"timeZone\":\"UTC\"},"
+				  "\"externalReplyMessage\":\"away\"}}");
+	cJSON *bad = cJSON_Parse("{\"automaticRepliesSetting\":{\"status\":\"scheduled\","
+				 "\"scheduledEndDateTime\":{\"dateTime\":\"soon\",\"timeZone\":\"UTC\"}}}");
+	assert_int_equal(m365_add_auto_reply(b, "a@contoso.com", over, "2026-11-26T06:00:00Z", &err), 0);
+	assert_int_equal(b->nr_ar, 1);
+	assert_false(b->ar[0].enabled);
+	assert_int_equal(b->ar[0].external, TRI_TRUE);
+	assert_int_equal(m365_add_auto_reply(b, "a@contoso.com", over, "2026-08-02T00:00:00Z", &err), 0);
+	assert_true(b->ar[1].enabled);
+	assert_int_equal(m365_add_auto_reply(b, "b@contoso.com", bad, "2026-11-26T06:00:00Z", &err), -1);
+	assert_non_null(strstr(err, "b@contoso.com"));
+	assert_non_null(strstr(err, "scheduledEndDateTime"));
+	free(err);
+	cJSON_Delete(over);
+	cJSON_Delete(bad);
+	done(b);
+}
+
+/* test_accepted_domains - DomainType: both relay kinds, the default, unknown values */
+static void test_accepted_domains(void **state)
+{
+	static const struct { const char *type; int want; } cases[] = {
+		{ "Authoritative", DOM_AUTHORITATIVE }, { NULL, DOM_AUTHORITATIVE },
+		{ "InternalRelay", DOM_INTERNAL_RELAY }, { "ExternalRelay", DOM_EXTERNAL_RELAY },
+		{ "externalrelay", DOM_EXTERNAL_RELAY }, { "Relay", -1 },
+	};
+	struct m365_build *b = build();
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cJSON *o = cJSON_CreateObject();
+		char *err = NULL;
+		cJSON_AddStringToObject(o, "DomainName", "x.example");
+		if (cases[i].type)
+			cJSON_AddStringToObject(o, "DomainType", cases[i].type);
+		assert_int_equal(m365_domain_type(cases[i].type), cases[i].want);
+		if (cases[i].want < 0) {
+			assert_int_equal(m365_add_accepted_domain(b, o, &err), -1);
+			assert_non_null(strstr(err, "Relay"));
+			free(err);
+		} else {
+			assert_int_equal(m365_add_accepted_domain(b, o, &err), 0);
+			assert_int_equal(b->dom[b->nr_dom - 1].type, cases[i].want);
+		}
+		cJSON_Delete(o);
+	}
 	done(b);
 }
 
@@ -293,6 +407,9 @@ int main(void)
 		cmocka_unit_test(test_transport_rules),
 		cmocka_unit_test(test_policies),
 		cmocka_unit_test(test_user),
+		cmocka_unit_test(test_reply_window),
+		cmocka_unit_test(test_auto_reply),
+		cmocka_unit_test(test_accepted_domains),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
