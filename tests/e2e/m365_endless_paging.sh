@@ -2,8 +2,8 @@
 # @odata.nextLink that repeats one already followed, or a chain longer than
 # ODATA_MAX_PAGES, stops that collection with an error naming its area and
 # exit 3 - it never loops (the run is bounded by timeout: looping fails).
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/mock.sh"
 command -v timeout >/dev/null || skip "no timeout(1)"
 mock_start --knobs '{"max_page": 2}'
 # Exchange: Get-Mailbox's second page links to itself, forever

@@ -1,11 +1,11 @@
 # m365_recipient_kinds.sh - every kind of recipient a real tenant has (issue
-# 13 items 1, 2, 11): Microsoft 365 and dynamic groups, mail users, guests and
+# 13 items 1, 2, 3, 11): Microsoft 365 and dynamic groups, mail users, guests and
 # hybrid remote mailboxes are read (one Get-Recipient by RecipientTypeDetails),
 # a ForwardingAddress naming any of them resolves, a forward to them is no
 # ghost and no disabled target; relay accepted domains keep their type; a
 # scheduled automatic reply counts only inside its window.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/mock.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/mock.sh"
 # the demo tenant plus the kinds (arrays appended, objects merged)
 jq -s 'def m($a; $b): if ($a|type) == "object" and ($b|type) == "object"
 	then reduce ($b|keys[]) as $k ($a; .[$k] = m($a[$k]; $b[$k]))
@@ -30,6 +30,11 @@ for a in jane@contoso.com pat@fabrikam.com printvendor@contoso.com; do
 	[ "$(q "[.recipients[] | select(.address == \"$a\")] | length")" = 1 ] || fail "$a: not one recipient"
 	[ "$(q ".recipients[] | select(.address == \"$a\") | .kind")" = mail-user ] || fail "$a: not a mail user"
 done
+[ "$(q '.recipients[] | select(.address == "projectx@contoso.com") | .group_kind')" = microsoft365 ] || fail "group_kind microsoft365"
+[ "$(q '.recipients[] | select(.address == "allstaff@contoso.com") | .group_kind')" = dynamic ] || fail "group_kind dynamic"
+[ "$(q '.recipients[] | select(.address == "jane@contoso.com") | .external_address')" = jane.doe@gmail.com ] || fail "jane's external address"
+[ "$(q '.recipients[] | select(.address == "pat@fabrikam.com") | .guest')" = true ] || fail "pat is a guest"
+[ "$(q '.recipients[] | select(.address == "olga@contoso.com") | .remote_mailbox')" = true ] || fail "olga's mailbox is remote"
 [ "$(q '.recipients[] | select(.address == "olga@contoso.com") | .has_mailbox // "unset"')" != false ] ||
 	fail "the remote mailbox reads as a user without a mailbox"
 # the groups and contacts of the demo tenant are still there
@@ -46,6 +51,9 @@ done
 # accepted-domain types
 [ "$(q '.domains[] | select(.name == "relay.contoso.com") | .type')" = internal-relay ] || fail "InternalRelay"
 [ "$(q '.domains[] | select(.name == "partners.contoso.com") | .type')" = external-relay ] || fail "ExternalRelay"
+# outbound spam rule exceptions (item 3)
+[ "$(q '.policy.outbound_forwarding[] | select(.name == "Finance forwarding") | [.except_users[0], .except_groups[0], .except_domains[0]] | join(",")')" = \
+	"admin@contoso.com,team@contoso.com,relay.contoso.com" ] || fail "rule exceptions: $(q '.policy.outbound_forwarding')"
 # scheduled automatic replies at ALIASAUDIT_NOW (2026-11-26): dan inside, erin over, frank not yet
 [ "$(q '.auto_replies[] | select(.address == "dan@contoso.com") | .enabled')" = true ] || fail "dan's reply"
 [ "$(q '.auto_replies[] | select(.address == "erin@contoso.com") | .enabled')" = false ] || fail "erin's reply is over"
