@@ -7,7 +7,9 @@
  * Tenant keys: tenant_id (GUID), client_id, client_secret_env (the name of
  * an environment variable) or certificate (PEM, key inside or in
  * certificate_key) with certificate_alg = PS256 (default) | RS256;
- * login_url, graph_url, exchange_url, ca_file, concurrency. For fix --apply and
+ * login_url, graph_url, exchange_url (token scopes follow them: national
+ * clouds), graph_resource, exchange_resource (the token resource when the
+ * roots are not Microsoft's own, e.g. a proxy), ca_file, concurrency. For fix --apply and
  * undo (run_options.write_access) an optional second app: write_client_id with
  * write_client_secret_env or write_certificate (+ write_certificate_key,
  * write_certificate_alg); without it the main app must hold the write roles.
@@ -105,8 +107,16 @@ static struct provider_session *m365_open(const struct config *cfg, const struct
 		free(ms);
 		return NULL;
 	}
-	entra_token_init(&ms->graph, ms->app, M365_GRAPH_SCOPE);
-	entra_token_init(&ms->exchange, ms->app, M365_EXCHANGE_SCOPE);
+	{
+		/* one token per resource, the resource of the configured cloud */
+		char *gs = m365_scope(ms->graph_url, tenant_get(cfg, t, "graph_resource"), M365_GRAPH_URL);
+		char *es = m365_scope(ms->exchange_url, tenant_get(cfg, t, "exchange_resource"),
+				      M365_EXCHANGE_URL);
+		entra_token_init(&ms->graph, ms->app, gs);
+		entra_token_init(&ms->exchange, ms->app, es);
+		free(gs);
+		free(es);
+	}
 	return &ms->base;
 }
 

@@ -19,8 +19,6 @@
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 
-#define M365_GRAPH_SCOPE "https://graph.microsoft.com/.default"
-#define M365_EXCHANGE_SCOPE "https://outlook.office365.com/.default"
 #define M365_GRAPH_URL "https://graph.microsoft.com"
 #define M365_EXCHANGE_URL "https://outlook.office365.com"
 #define M365_LOGIN_URL "https://login.microsoftonline.com"
@@ -76,6 +74,10 @@ int m365_domain_type(const char *type);
 /* m365_reply_active - is a Graph automaticRepliesSetting active at now
  * ("YYYY-MM-DDTHH:MM:SSZ")? 1 yes, 0 no, -1 with *err when a date is malformed */
 int m365_reply_active(const cJSON *ar, const char *now, char **err);
+/* m365_scope - the token scope of a service: resource/.default when the
+ * tenant names the resource, else the resource of the Microsoft cloud whose
+ * service root root is (national clouds), else fallback/.default (caller frees) */
+char *m365_scope(const char *root, const char *resource, const char *fallback);
 /* m365_is_guid - s looks like a GUID */
 bool m365_is_guid(const char *s);
 

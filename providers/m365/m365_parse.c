@@ -199,3 +199,48 @@ int m365_reply_active(const cJSON *ar, const char *now, char **err)
 		return 0; /* over */
 	return 1;
 }
+
+/* the service roots of Microsoft's clouds; each is its own token resource
+ * (scope "<root>/.default"). Graph: learn.microsoft.com/graph/deployments
+ * ("Any permission scope value ... MUST use the domain of the Microsoft Graph
+ * service root endpoint for the national cloud deployment",
+ * graph/sdks/national-clouds). Exchange: the Connect-ExchangeOnline
+ * ConnectionUri of each cloud (outlook.office365.us GCC High,
+ * webmail.apps.mil DoD, partner.outlook.cn 21Vianet; office-docs-powershell
+ * Connect-IPPSSession/Connect-ExchangeOnline) and the scopes public clients
+ * request there (https://partner.outlook.cn/.default, https://outlook.office365.us/.default,
+ * https://outlook-dod.office365.us/.default) */
+static const char *const cloud_hosts[] = {
+	"graph.microsoft.com", "graph.microsoft.us", "dod-graph.microsoft.us",
+	"microsoftgraph.chinacloudapi.cn",
+	"outlook.office365.com", "outlook.office365.us", "outlook-dod.office365.us",
+	"webmail.apps.mil", "partner.outlook.cn", NULL,
+};
+
+/* m365_scope - see m365.h */
+char *m365_scope(const char *root, const char *resource, const char *fallback)
+{
+	const char *h, *end;
+	size_t n;
+	if (resource && *resource) {
+		n = strlen(resource);
+		while (n && resource[n - 1] == '/')
+			n--;
+		if (n > 9 && !strncmp(resource + n - 9, "/.default", 9))
+			n -= 9;
+		return xstrfmt("%.*s/.default", (int)n, resource);
+	}
+	if (root && !strncasecmp(root, "https://", 8)) {
+		h = root + 8;
+		end = h + strcspn(h, "/?#");
+		n = (size_t)(end - h);
+		if (n > 4 && !strncmp(end - 4, ":443", 4))
+			n -= 4;
+		for (int i = 0; cloud_hosts[i]; i++)
+			if (strlen(cloud_hosts[i]) == n && !strncasecmp(h, cloud_hosts[i], n))
+				return xstrfmt("https://%s/.default", cloud_hosts[i]);
+	}
+	/* another root (a proxy, a test double) stands for the global service
+	 * unless graph_resource / exchange_resource say otherwise */
+	return xstrfmt("%s/.default", fallback);
+}

@@ -159,6 +159,13 @@ out:
 	return why;
 }
 
+/* fixture_str - the fixture's top-level string key, or def */
+static const char *fixture_str(const char *key, const char *def)
+{
+	cJSON *v = cJSON_GetObjectItem(m365_fixture(), key);
+	return cJSON_IsString(v) && *v->valuestring ? v->valuestring : def;
+}
+
 /* m365_token_handler - POST /{tenant}/oauth2/v2.0/token */
 void m365_token_handler(struct mreq *rq, struct mresp *rs)
 {
@@ -205,12 +212,19 @@ void m365_token_handler(struct mreq *rq, struct mresp *rs)
 		token_error(rs, 400, "unauthorized_client", 700016, "Application was not found in the directory.");
 		goto out;
 	}
-	/* one resource per request, and only .default */
+	/* one resource per request, and only .default; the resources are the
+	 * tenant's cloud's (fixture "graph_resource"/"exchange_resource", default
+	 * the global service): scopes MUST use the cloud's own service root
+	 * (learn.microsoft.com graph/sdks/national-clouds); any other scope gets
+	 * the documented 400 invalid_scope AADSTS70011 (m365.md §1.4). Which
+	 * AADSTS code a national cloud gives a foreign resource is not
+	 * documented; 70011 is the documented answer to a scope not valid here */
 	if (scope) {
 		char *sc = mx_strdup(scope), *save = NULL;
+		char *gs = mx_fmt("%s/.default", fixture_str("graph_resource", "https://graph.microsoft.com"));
+		char *es = mx_fmt("%s/.default", fixture_str("exchange_resource", "https://outlook.office365.com"));
 		for (char *s = strtok_r(sc, " ", &save); s; s = strtok_r(NULL, " ", &save)) {
-			const char *r = !strcmp(s, "https://graph.microsoft.com/.default") ? "graph" :
-				!strcmp(s, "https://outlook.office365.com/.default") ? "exchange" : NULL;
+			const char *r = !strcmp(s, gs) ? "graph" : !strcmp(s, es) ? "exchange" : NULL;
 			if (!r || (resource && strcmp(resource, r))) {
 				resource = NULL;
 				break;
@@ -218,6 +232,8 @@ void m365_token_handler(struct mreq *rq, struct mresp *rs)
 			resource = r;
 		}
 		free(sc);
+		free(gs);
+		free(es);
 	}
 	if (!resource) {
 		token_error(rs, 400, "invalid_scope", 70011, "The provided value for the input parameter 'scope' is not valid. The scope must be one resource's /.default.");

@@ -397,6 +397,34 @@ static void test_accepted_domains(void **state)
 	done(b);
 }
 
+/* test_scope - token scopes follow the configured cloud; a named resource wins */
+static void test_scope(void **state)
+{
+	static const struct { const char *root, *resource, *fallback, *want; } cases[] = {
+		{ "https://graph.microsoft.com", NULL, "https://graph.microsoft.com", "https://graph.microsoft.com/.default" },
+		{ "https://graph.microsoft.us", NULL, "https://graph.microsoft.com", "https://graph.microsoft.us/.default" },
+		{ "https://DOD-Graph.microsoft.us:443", NULL, "https://graph.microsoft.com", "https://dod-graph.microsoft.us/.default" },
+		{ "https://microsoftgraph.chinacloudapi.cn", NULL, "https://graph.microsoft.com",
+		  "https://microsoftgraph.chinacloudapi.cn/.default" },
+		{ "https://outlook.office365.us", NULL, "https://outlook.office365.com", "https://outlook.office365.us/.default" },
+		{ "https://webmail.apps.mil", NULL, "https://outlook.office365.com", "https://webmail.apps.mil/.default" },
+		{ "https://partner.outlook.cn", NULL, "https://outlook.office365.com", "https://partner.outlook.cn/.default" },
+		/* not Microsoft's: the global service unless the resource is named */
+		{ "https://127.0.0.1:8443", NULL, "https://outlook.office365.com", "https://outlook.office365.com/.default" },
+		{ "https://graph.microsoft.us.evil.example", NULL, "https://graph.microsoft.com", "https://graph.microsoft.com/.default" },
+		{ "http://graph.microsoft.us", NULL, "https://graph.microsoft.com", "https://graph.microsoft.com/.default" },
+		{ "https://127.0.0.1:8443", "https://graph.microsoft.us/", "https://graph.microsoft.com", "https://graph.microsoft.us/.default" },
+		{ "https://graph.microsoft.com", "https://graph.microsoft.us/.default", "https://graph.microsoft.com",
+		  "https://graph.microsoft.us/.default" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = m365_scope(cases[i].root, cases[i].resource, cases[i].fallback);
+		if (strcmp(got, cases[i].want))
+			fail_msg("case %zu (%s): got %s, want %s", i, cases[i].root, got, cases[i].want);
+		free(got);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -410,6 +438,7 @@ int main(void)
 		cmocka_unit_test(test_reply_window),
 		cmocka_unit_test(test_auto_reply),
 		cmocka_unit_test(test_accepted_domains),
+		cmocka_unit_test(test_scope),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
