@@ -5,6 +5,7 @@
  */
 #include "core/audit.h"
 #include "cli/cmd.h"
+#include "cli/probe.h"
 #include "core/collect.h"
 #include "core/graph.h"
 #include "store/history.h"
@@ -45,6 +46,10 @@ static const char usage[] =
 "      --mail-to ADDR      also mail the report (comma-separated addresses) through\n"
 "                          the config's smtp_url (STARTTLS required; login from\n"
 "                          ALIASAUDIT_SMTP_USER / ALIASAUDIT_SMTP_PASSWORD)\n"
+"      --probe SERVER      ask SERVER (HOST[:PORT], or 'mx' for each domain's MX)\n"
+"                          about the target of every route.ghost finding (RCPT TO,\n"
+"                          never DATA; see 'aliasaudit probe') and mark each\n"
+"                          'confirmed by the server' or 'not confirmed'\n"
 "      --max-depth N, --max-fanout N, --max-nodes N\n"
 "                          routing limits (defaults 20, 10000, 20000000); a walk that\n"
 "                          hits one is reported as not evaluated, never as clean\n"
@@ -55,7 +60,7 @@ static const char usage[] =
 "not be read or checked). Bounce in hand: 'aliasaudit explain CODE'.\n";
 
 enum { OPT_SNAPSHOT = 256, OPT_FAIL_ON, OPT_SAVE, OPT_HISTORY, OPT_CHECK, OPT_MAX_DEPTH,
-       OPT_MAX_FANOUT, OPT_MAX_NODES, OPT_MAIL_TO };
+       OPT_MAX_FANOUT, OPT_MAX_NODES, OPT_MAIL_TO, OPT_PROBE };
 
 static const struct option options[] = {
 	{ "check", required_argument, NULL, OPT_CHECK },
@@ -66,6 +71,7 @@ static const struct option options[] = {
 	{ "history", required_argument, NULL, OPT_HISTORY },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "mail-to", required_argument, NULL, OPT_MAIL_TO },
+	{ "probe", required_argument, NULL, OPT_PROBE },
 	{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
 	{ "max-fanout", required_argument, NULL, OPT_MAX_FANOUT },
 	{ "max-nodes", required_argument, NULL, OPT_MAX_NODES },
@@ -77,7 +83,7 @@ static const struct option options[] = {
 };
 
 struct audit_args {
-	const char *config, *format, *output, *save, *history, *mail_to;
+	const char *config, *format, *output, *save, *history, *mail_to, *probe;
 	const char **tenants; size_t nr_tenants, alloc_tenants;
 	const char **files; size_t nr_files, alloc_files;
 	const char **checks; size_t nr_checks, alloc_checks;
@@ -126,6 +132,7 @@ static int parse_args(int argc, char **argv, struct audit_args *a)
 		case OPT_SAVE: a->save = optarg; break;
 		case OPT_HISTORY: a->history = optarg; break;
 		case OPT_MAIL_TO: a->mail_to = optarg; break;
+		case OPT_PROBE: a->probe = optarg; break;
 		case OPT_CHECK: push(&a->checks, &a->nr_checks, &a->alloc_checks, optarg); break;
 		case OPT_FAIL_ON:
 			if ((sev = severity_parse(optarg)) < 0)
@@ -161,6 +168,13 @@ static int parse_args(int argc, char **argv, struct audit_args *a)
 	}
 	for (int i = optind; i < argc; i++)
 		push(&a->files, &a->nr_files, &a->alloc_files, argv[i]);
+	if (a->probe && strcmp(a->probe, "mx")) {
+		char *h, *p;
+		if (probe_parse_server(a->probe, &h, &p))
+			return usage_error("audit", "--probe: want HOST[:PORT] or mx, got '%s'", a->probe);
+		free(h);
+		free(p);
+	}
 	if (!a->format)
 		a->format = "text";
 	if (!report_format_find(a->format))
@@ -364,6 +378,14 @@ int cmd_audit(int argc, char **argv)
 	if (audit_run(snaps, nr, &a.limits, a.nr_checks ? a.checks : NULL, &res, &err)) {
 		error("%s", err);
 		goto out;
+	}
+	if (a.probe) {
+		struct probe_opts po = {
+			.server = strcmp(a.probe, "mx") ? a.probe : NULL, .use_mx = !strcmp(a.probe, "mx"),
+			.ca_file = have_cfg ? config_default(&cfg, "ca_file") : NULL,
+			.max_rcpt = PROBE_MAX_RCPT, .pause_ms = PROBE_PAUSE_MS, .timeout_ms = PROBE_TIMEOUT_MS,
+		};
+		probe_findings(&po, &res.findings);
 	}
 	/* record first, so the report can show this run in the trend */
 	const char *history = a.history ? a.history : have_cfg ? config_default(&cfg, "history") : NULL;

@@ -19,6 +19,7 @@ static const struct command commands[] = {
 	{ "checks", cmd_checks, "print the check catalog" },
 	{ "explain", cmd_explain, "explain a bounce code (e.g. \"550 5.7.520\")" },
 	{ "headers", cmd_headers, "diagnose a forwarded message from its raw headers" },
+	{ "probe", cmd_probe, "ask a mail server whether it accepts addresses (RCPT TO, never DATA)" },
 };
 
 int usage_error(const char *cmd, const char *fmt, ...)

@@ -34,6 +34,16 @@ static void print_finding(FILE *out, const struct finding *f)
 	const cJSON *note = cJSON_GetObjectItemCaseSensitive(f->evidence, "note");
 	if (cJSON_IsString(note))
 		fprintf(out, "      note: %s\n", S(note->valuestring));
+	const cJSON *probe = cJSON_GetObjectItemCaseSensitive(f->evidence, "probe");
+	if (cJSON_IsObject(probe)) {
+		const cJSON *res = cJSON_GetObjectItemCaseSensitive(probe, "result");
+		const cJSON *rep = cJSON_GetObjectItemCaseSensitive(probe, "reply");
+		const cJSON *err = cJSON_GetObjectItemCaseSensitive(probe, "error");
+		const cJSON *srv = cJSON_GetObjectItemCaseSensitive(probe, "server");
+		fprintf(out, "      probe: %s: %s (%s)\n", cJSON_IsString(res) ? S(res->valuestring) : "?",
+			cJSON_IsString(rep) ? S(rep->valuestring) : cJSON_IsString(err) ? S(err->valuestring) : "",
+			cJSON_IsString(srv) ? S(srv->valuestring) : "no server");
+	}
 	fprintf(out, "      symptom: %s%s%s\n", f->symptom_code ? f->symptom_code : "",
 		f->symptom_code ? " " : "", S(f->symptom_text));
 	fprintf(out, "      fix: %s%s\n", f->fix->title,
