@@ -1,13 +1,13 @@
 # cli_help.sh - --help for every command (exit 0, usage on stdout), --version,
 # unknown commands, and the check catalog.
 . "$ROOT/tests/e2e/lib/lib.sh"
-for cmd in audit collect fix undo report checks explain headers; do
+for cmd in audit collect fix undo report checks explain headers probe; do
 	run "$AA" "$cmd" --help
 	expect_rc 0
 	out_has "usage: aliasaudit $cmd"
 done
 run "$AA" --help
-expect_rc 0; out_has 'explain'; out_has 'headers'
+expect_rc 0; out_has 'explain'; out_has 'headers'; out_has 'probe'
 run "$AA" help audit
 expect_rc 0; out_has 'usage: aliasaudit audit'
 run "$AA" --version
