@@ -11,7 +11,8 @@
 
 /* the checks (catalog.c lists them) */
 extern const struct check_def check_route_loop, check_route_ghost, check_route_chain,
-	check_route_disabled_target, check_route_catchall_shadow, check_forward_blocked,
+	check_route_disabled_target, check_route_catchall_shadow, check_route_catchall,
+	check_forward_blocked,
 	check_forward_external_auth, check_forward_policy_open, check_sendas_alias_disabled,
 	check_sendas_treat_as_alias, check_sendas_missing, check_sendas_unverified,
 	check_addr_plus_disabled;

@@ -5,11 +5,15 @@
  *
  * Microsoft 365 (mailbox forwarding and inbox rules only; groups and
  * transport rules are not automatic forwarding): the outbound spam policy
- * that applies to the mailbox (custom policies by priority, lowest first,
- * matched on users, groups or domains; else the default), where
- * AutoForwardingMode Automatic means Off; then the remote domain that best
- * matches the target domain. When any control blocks, the block wins
- * (Microsoft: outbound-spam-policies-external-email-forwarding).
+ * that applies to the mailbox (custom policies by priority, lowest first;
+ * else the default), where AutoForwardingMode Automatic means Off; then the
+ * remote domain that best matches the target domain. When any control
+ * blocks, the block wins (Microsoft: outbound-spam-policies-external-email-
+ * forwarding). A custom policy's rule (New-HostedOutboundSpamFilterRule:
+ * From, FromMemberOf, SenderDomainIs and their ExceptIf* twins) applies as
+ * Exchange rule conditions do and as product.md §4 requires: each condition
+ * type it uses must match (AND), values within one type match with OR, any
+ * exception excludes the mailbox, and group membership is nested.
  * Google Workspace (auto-forwarding and filters): the auto-forwarding policy
  * of the first configuration group holding the user, else of the user's OU,
  * inherited from the nearest parent (forward_policy_gws.c); no policy =
@@ -37,33 +41,74 @@ static bool recipient_has_address(const struct snapshot_recipient *r, const char
 	return str_eq_nocase(r->address, addr) || list_has(r->aliases, r->nr_aliases, addr);
 }
 
-/* in_group - mailbox r is a direct member of the group called group in s */
-static bool in_group(const struct snapshot *s, const char *group, const struct snapshot_recipient *r)
+#define GROUP_DEPTH_MAX 32 /* nesting followed; deeper chains are treated as no match */
+
+/* find_group - the group of s with this address, or NULL */
+static const struct snapshot_recipient *find_group(const struct snapshot *s, const char *addr)
 {
-	for (size_t i = 0; i < s->nr_recipients; i++) {
-		const struct snapshot_recipient *gr = &s->recipients[i];
-		if (gr->kind != RK_GROUP || !recipient_has_address(gr, group))
-			continue;
-		for (size_t m = 0; m < gr->nr_members; m++)
-			if (recipient_has_address(r, gr->members[m]))
-				return true;
+	for (size_t i = 0; i < s->nr_recipients; i++)
+		if (s->recipients[i].kind == RK_GROUP && recipient_has_address(&s->recipients[i], addr))
+			return &s->recipients[i];
+	return NULL;
+}
+
+/* in_group_depth - r is a member of the group gr, directly or through nested groups */
+static bool in_group_depth(const struct snapshot *s, const struct snapshot_recipient *gr,
+			   const struct snapshot_recipient *r, int depth)
+{
+	if (!gr || depth > GROUP_DEPTH_MAX)
+		return false;
+	for (size_t m = 0; m < gr->nr_members; m++) {
+		if (recipient_has_address(r, gr->members[m]))
+			return true;
+		const struct snapshot_recipient *sub = find_group(s, gr->members[m]);
+		if (sub && sub != gr && in_group_depth(s, sub, r, depth + 1))
+			return true;
 	}
 	return false;
 }
 
+/* matches_users / matches_groups / matches_domains - r matches one of the values given */
+static bool matches_users(const struct snapshot_recipient *r, const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (recipient_has_address(r, v[i]))
+			return true;
+	return false;
+}
+
+static bool matches_groups(const struct snapshot *s, const struct snapshot_recipient *r,
+			   const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (in_group_depth(s, find_group(s, v[i]), r, 0))
+			return true;
+	return false;
+}
+
+static bool matches_domains(const struct snapshot_recipient *r, const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (str_eq_nocase(addr_domain(r->address), v[i]))
+			return true;
+	return false;
+}
+
+/* policy_applies - the custom policy's rule picks mailbox r: every condition
+ * type used matches (AND), no exception matches (OR); a rule with no
+ * condition picks nobody */
 static bool policy_applies(const struct snapshot *s, const struct outbound_policy *p,
 			   const struct snapshot_recipient *r)
 {
-	for (size_t i = 0; i < p->nr_users; i++)
-		if (recipient_has_address(r, p->users[i]))
-			return true;
-	for (size_t i = 0; i < p->nr_domains; i++)
-		if (str_eq_nocase(addr_domain(r->address), p->domains[i]))
-			return true;
-	for (size_t i = 0; i < p->nr_groups; i++)
-		if (in_group(s, p->groups[i], r))
-			return true;
-	return false;
+	if (!p->nr_users && !p->nr_groups && !p->nr_domains)
+		return false;
+	if ((p->nr_users && !matches_users(r, p->users, p->nr_users)) ||
+	    (p->nr_groups && !matches_groups(s, r, p->groups, p->nr_groups)) ||
+	    (p->nr_domains && !matches_domains(r, p->domains, p->nr_domains)))
+		return false;
+	return !matches_users(r, p->except_users, p->nr_except_users) &&
+	       !matches_groups(s, r, p->except_groups, p->nr_except_groups) &&
+	       !matches_domains(r, p->except_domains, p->nr_except_domains);
 }
 
 /* effective_outbound_policy - the policy that governs mailbox r, or NULL */

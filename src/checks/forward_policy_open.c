@@ -5,7 +5,11 @@
  * M365 6.2.1), every remote domain with auto-forward on (CISA MS.EXO.1.1v2,
  * one finding per domain as ScubaGear does), transport rules redirecting
  * outside (CIS 6.2.1), and Google OUs with auto-forwarding on or unset
- * (GWS.GMAIL.11.1v1, CIS Google Workspace 3.1.3.5.2).
+ * (GWS.GMAIL.11.1v1, CIS Google Workspace 3.1.3.5.2), and group-scoped Google
+ * policies with it on. "Outside" is outside the rule's tenant: another
+ * audited tenant is outside the organisation (product.md Decisions); a
+ * transport-rule catch-all (source "transport-rule") whose target is
+ * outside counts as such a rule, once.
  */
 #include "checks/checks.h"
 #include "base/util.h"
@@ -125,14 +129,43 @@ static void ou_policies(struct audit_ctx *ctx, const struct snapshot *s)
 	}
 }
 
-static void transport_redirects(struct audit_ctx *ctx, const struct snapshot *s)
+/* catch_all_redirects - transport-rule catch-alls whose target is outside */
+static void catch_all_redirects(struct audit_ctx *ctx, size_t t)
 {
+	const struct snapshot *s = ctx->snapshots[t];
+	for (size_t i = 0; i < s->policy.nr_catch_all; i++) {
+		const struct catch_all *c = &s->policy.catch_all[i];
+		if (!c->source || strcmp(c->source, "transport-rule") ||
+		    route_domain_tenant(ctx->graph, c->target) == (uint16_t)t)
+			continue;
+		const char *name = c->name && *c->name ? c->name : c->domain;
+		struct finding *f = finding_new(ctx->out, &check_forward_policy_open, s->tenant,
+						s->provider, name, "transport rule '%s' redirects %s "
+						"mail for %s to %s outside the organisation", name,
+						c->scope == CATCHALL_ALL ? "all" : "unknown-address",
+						c->domain, c->target);
+		f->severity = SEV_MEDIUM;
+		f->refs = refs_m365_forwarding;
+		f->fix = &fix_transport_rule_review;
+		char *any = xstrfmt("*@%s", c->domain);
+		finding_add_hop(f, any, "start", NULL);
+		free(any);
+		finding_add_hop(f, c->target, "transport-rule", name);
+		cJSON_AddStringToObject(f->evidence, "control", "transport-rule");
+		cJSON_AddStringToObject(f->evidence, "catch_all", catch_all_scope_name(c->scope));
+		finding_set_id(f, c->domain);
+	}
+}
+
+static void transport_redirects(struct audit_ctx *ctx, size_t t)
+{
+	const struct snapshot *s = ctx->snapshots[t];
 	for (size_t i = 0; i < s->nr_forwards; i++) {
 		const struct snapshot_forward *fw = &s->forwards[i];
 		if (fw->via != VIA_TRANSPORT_RULE || !fw->enabled)
 			continue;
 		for (size_t k = 0; k < fw->nr_to; k++) {
-			if (!route_is_external(ctx->graph, fw->to[k]))
+			if (route_domain_tenant(ctx->graph, fw->to[k]) == (uint16_t)t)
 				continue;
 			const char *name = fw->name && *fw->name ? fw->name : fw->from;
 			char *summary = xstrfmt("transport rule '%s' redirects mail for %s to %s outside "
@@ -165,7 +198,8 @@ static void run(struct audit_ctx *ctx)
 				 "policy.auto_forwarding_ou"))
 			ou_policies(ctx, s);
 		if (s->has_forwards)
-			transport_redirects(ctx, s);
+			transport_redirects(ctx, t);
+		catch_all_redirects(ctx, t);
 	}
 }
 
@@ -178,7 +212,9 @@ const struct check_def check_forward_policy_open = {
 	.severity = SEV_HIGH,
 	.symptom_code = NULL,
 	.symptom_text = "data exfiltration risk: any user can send company mail outside",
-	.evidence = "outbound spam policies, remote domains, transport rules, OU policies",
+	.evidence = "outbound spam policies, remote domains, transport rules (and transport-rule "
+		    "catch-alls) redirecting outside the rule's tenant (another audited tenant is "
+		    "outside the organisation), OU and group-scoped Google policies",
 	.fix = &fix_remote_domain_block,
 	.refs = refs_m365_forwarding,
 	.run = run,

@@ -4,7 +4,10 @@
  * cannot take the mail.
  *
  * A target whose lookup failed (the owning tenant's directory was not read
- * completely) is never a ghost: it is reported as not evaluated.
+ * completely, or an error names no area) is never a ghost: it is reported as
+ * not evaluated. An address a catch-all catches is never a ghost; the
+ * catch-all's own target is judged once, at the catch-all. An unknown
+ * address in a relay domain is relayed onward, not a ghost.
  */
 #include "checks/checks.h"
 #include "base/addr.h"
@@ -44,14 +47,70 @@ static struct finding *edge_finding(struct audit_ctx *ctx, const struct check_de
 	return f;
 }
 
+/* catch_all_subject - how findings name a catch-all */
+static const char *catch_all_subject(const struct catch_all *c)
+{
+	return c->name && *c->name ? c->name : c->domain;
+}
+
+/* catch_all_ghosts - a catch-all whose target does not exist: once, at the
+ * catch-all (every address it catches bounces) */
+static void catch_all_ghosts(struct audit_ctx *ctx, const struct snapshot *s)
+{
+	const struct route_graph *g = ctx->graph;
+	for (size_t i = 0; i < s->policy.nr_catch_all; i++) {
+		const struct catch_all *c = &s->policy.catch_all[i];
+		uint16_t owner = route_domain_tenant(g, c->target);
+		if (owner == TENANT_NONE || route_lookup(g, c->target, NULL) != NODE_NONE)
+			continue;
+		const struct snapshot *os = ctx->snapshots[owner];
+		if (snapshot_area_failed(os, "recipients", NULL)) {
+			finding_list_gap(ctx->out, check_route_ghost.id, s->tenant,
+					 "the target %s of catch-all '%s' could not be looked up",
+					 c->target, catch_all_subject(c));
+			continue;
+		}
+		const struct snapshot_domain *d = NULL;
+		for (size_t k = 0; k < os->nr_domains; k++)
+			if (str_eq_nocase(os->domains[k].name, addr_domain(c->target)))
+				d = &os->domains[k];
+		if (d && (d->type == DOM_INTERNAL_RELAY || d->type == DOM_EXTERNAL_RELAY))
+			continue; /* relayed onward */
+		const char *subject = catch_all_subject(c);
+		struct finding *f = finding_new(ctx->out, &check_route_ghost, s->tenant, s->provider,
+						subject, "catch-all '%s' sends %s mail for %s to %s, "
+						"which does not exist", subject,
+						c->scope == CATCHALL_ALL ? "all" : "unknown-address",
+						c->domain, c->target);
+		char *any = xstrfmt("*@%s", c->domain);
+		finding_add_hop(f, any, "start", NULL);
+		free(any);
+		finding_add_hop(f, c->target, "catch-all", subject);
+		cJSON_AddStringToObject(f->evidence, "target", c->target);
+		cJSON_AddStringToObject(f->evidence, "via", "catch-all");
+		cJSON_AddStringToObject(f->evidence, "scope", catch_all_scope_name(c->scope));
+		f->fix = &fix_catchall_scope;
+		f->fix_note = xstrfmt("point catch-all '%s' at a mailbox that exists, or remove it",
+				      subject);
+		finding_set_id(f, c->domain);
+	}
+}
+
 static void run_ghost(struct audit_ctx *ctx)
 {
 	const struct route_graph *g = ctx->graph;
-	for (size_t t = 0; t < ctx->nr_snapshots; t++)
-		gap_on_errors(ctx, &check_route_ghost, ctx->snapshots[t], "recipients");
+	for (size_t t = 0; t < ctx->nr_snapshots; t++) {
+		const struct snapshot *s = ctx->snapshots[t];
+		if (!gap_on_errors(ctx, &check_route_ghost, s, "recipients") && s->recipients_absent)
+			finding_list_gap(ctx->out, check_route_ghost.id, s->tenant,
+					 "the snapshot has no recipients (incomplete)");
+		catch_all_ghosts(ctx, s);
+	}
 	for (uint32_t i = 0; i < g->nr_edges; i++) {
 		const struct route_edge *e = &g->edges[i];
 		const struct route_node *to = &g->nodes[e->to];
+		if (e->step == MATCH_CATCH_ALL)
+			continue; /* the catch-all's own target: catch_all_ghosts */
 		if (to->kind == NODE_UNKNOWN) {
 			finding_list_gap(ctx->out, check_route_ghost.id, snap_of(ctx, e->from)->tenant,
 					 "%s could not be looked up (the directory of %s was not read "
@@ -103,13 +162,42 @@ static void set_symptom(struct finding *f, const struct snapshot_recipient *r)
 	}
 }
 
+/* catch_all_disabled - a catch-all whose target cannot take mail: once, at
+ * the catch-all */
+static void catch_all_disabled(struct audit_ctx *ctx, const struct snapshot *s)
+{
+	const struct route_graph *g = ctx->graph;
+	for (size_t i = 0; i < s->policy.nr_catch_all; i++) {
+		const struct catch_all *c = &s->policy.catch_all[i];
+		uint32_t n = route_lookup(g, c->target, NULL);
+		const char *why;
+		if (n == NODE_NONE || !(why = unusable(g->nodes[n].recipient)))
+			continue;
+		const char *subject = catch_all_subject(c);
+		struct finding *f = finding_new(ctx->out, &check_route_disabled_target, s->tenant,
+						s->provider, subject, "catch-all '%s' sends mail for %s "
+						"to %s, which is %s", subject, c->domain, c->target, why);
+		char *any = xstrfmt("*@%s", c->domain);
+		finding_add_hop(f, any, "start", NULL);
+		free(any);
+		finding_add_hop(f, c->target, "catch-all", subject);
+		cJSON_AddStringToObject(f->evidence, "target", c->target);
+		cJSON_AddStringToObject(f->evidence, "target_state", why);
+		set_symptom(f, g->nodes[n].recipient);
+		f->fix = &fix_route_enable_target;
+		finding_set_id(f, c->domain);
+	}
+}
+
 static void run_disabled(struct audit_ctx *ctx)
 {
 	const struct route_graph *g = ctx->graph;
+	for (size_t t = 0; t < ctx->nr_snapshots; t++)
+		catch_all_disabled(ctx, ctx->snapshots[t]);
 	for (uint32_t i = 0; i < g->nr_edges; i++) {
 		const struct route_edge *e = &g->edges[i];
 		const char *why;
-		if (g->nodes[e->to].kind != NODE_RECIPIENT ||
+		if (e->step == MATCH_CATCH_ALL || g->nodes[e->to].kind != NODE_RECIPIENT ||
 		    !(why = unusable(g->nodes[e->to].recipient)))
 			continue;
 		char *what = xstrfmt("which is %s", why);
@@ -150,8 +238,12 @@ const struct check_def check_route_ghost = {
 	.severity = SEV_HIGH,
 	.symptom_code = "550 5.1.1",
 	.symptom_text = "User unknown (RESOLVER.ADR.RecipNotFound)",
-	.evidence = "each edge target resolved in order: exact, +tag, alias domain, unknown-only "
-		    "catch-all; a failed directory read is 'not evaluated', never a ghost",
+	.evidence = "each edge target resolved in order: a scope-all catch-all, exact, +tag, alias "
+		    "domain, unknown-only catch-all, relay domain (relayed onward, never a ghost); a "
+		    "failed directory read or an error that names no area is 'not evaluated', never "
+		    "a ghost. Mail users, guests and remote mailboxes are real recipients. A "
+		    "catch-all whose target does not exist is reported once, at the catch-all, "
+		    "never at each address it catches",
 	.fix = &fix_route_fix_target,
 	.refs = refs_none,
 	.run = run_ghost,
@@ -165,8 +257,10 @@ const struct check_def check_route_disabled_target = {
 	.symptom_code = NULL,
 	.symptom_text = "silent pile-up in an unread mailbox, or a bounce (550 5.1.1 without a mailbox)",
 	.evidence = "edges and aliases whose recipient is a user with enabled=false or "
-		    "has_mailbox=false (shared and resource mailboxes are exempt: their sign-in is "
-		    "blocked by design)",
+		    "has_mailbox=false, aliases of such an account included (mail to them piles up "
+		    "or bounces); shared, room and equipment mailboxes are exempt: their sign-in is "
+		    "blocked by design (Microsoft Learn, 'About shared mailboxes'). A catch-all whose "
+		    "target is such an account is reported once, at the catch-all",
 	.fix = &fix_route_enable_target,
 	.refs = refs_none,
 	.run = run_disabled,

@@ -5,6 +5,7 @@
  * send-as identity) and sendas.unverified (pending verification).
  */
 #include "checks/checks.h"
+#include "core/platform.h"
 #include "base/addr.h"
 #include "base/util.h"
 
@@ -12,6 +13,14 @@
 #include <string.h>
 
 #define SAMPLE 5
+
+/* send_as_platform - the snapshot's platform keeps per-user send-as
+ * identities (Gmail): the checks about them apply (platform data, not the
+ * vendor's name) */
+static bool send_as_platform(const struct snapshot *s)
+{
+	return platform_for(s->provider)->send_as_identities;
+}
 
 /* platform_alias - aliases every M365 mailbox gets (tenant.onmicrosoft.com) */
 static bool platform_alias(const char *a)
@@ -33,8 +42,8 @@ static void run_alias_disabled(struct audit_ctx *ctx)
 		for (size_t i = 0; i < s->nr_recipients; i++) {
 			const struct snapshot_recipient *r = &s->recipients[i];
 			bool has = false;
-			if (r->kind != RK_USER && r->kind != RK_SHARED)
-				continue;
+			if ((r->kind != RK_USER && r->kind != RK_SHARED) || r->has_mailbox == TRI_FALSE)
+				continue; /* user and shared mailboxes only (product.md Decisions) */
 			for (size_t a = 0; a < r->nr_aliases; a++)
 				if (!platform_alias(r->aliases[a]))
 					has = true;
@@ -62,7 +71,8 @@ static void run_treat_as_alias(struct audit_ctx *ctx)
 	const struct route_graph *g = ctx->graph;
 	for (size_t t = 0; t < ctx->nr_snapshots; t++) {
 		const struct snapshot *s = ctx->snapshots[t];
-		if (!need_section(ctx, &check_sendas_treat_as_alias, s, s->has_send_as, "send_as"))
+		if (!send_as_platform(s) ||
+		    !need_section(ctx, &check_sendas_treat_as_alias, s, s->has_send_as, "send_as"))
 			continue;
 		for (size_t i = 0; i < s->nr_send_as; i++) {
 			const struct snapshot_send_as *sa = &s->send_as[i];
@@ -131,7 +141,8 @@ static void run_missing(struct audit_ctx *ctx)
 	for (size_t t = 0; t < ctx->nr_snapshots; t++) {
 		const struct snapshot *s = ctx->snapshots[t];
 		struct send_as_index ix;
-		if (!need_section(ctx, &check_sendas_missing, s, s->has_send_as, "send_as"))
+		if (!send_as_platform(s) ||
+		    !need_section(ctx, &check_sendas_missing, s, s->has_send_as, "send_as"))
 			continue;
 		send_as_index_build(&ix, s);
 		for (size_t i = 0; i < s->nr_recipients; i++) {
@@ -190,7 +201,8 @@ const struct check_def check_sendas_alias_disabled = {
 	.severity = SEV_MEDIUM,
 	.symptom_code = NULL,
 	.symptom_text = "replies show the primary address, or 'on behalf of'",
-	.evidence = "the organization setting and the mailboxes with non-platform aliases",
+	.evidence = "the organization setting and the user and shared mailboxes with non-platform "
+		    "aliases (Set-OrganizationConfig -SendFromAliasEnabled)",
 	.fix = &fix_send_from_alias,
 	.refs = refs_none,
 	.run = run_alias_disabled,
@@ -199,13 +211,15 @@ const struct check_def check_sendas_alias_disabled = {
 const struct check_def check_sendas_treat_as_alias = {
 	.id = "sendas.treat-as-alias",
 	.title = "'Treat as an alias' on another account",
-	.finds = "a Gmail send-as for another account's address (a role mailbox such as support@) "
-		 "with treatAsAlias on; Google advises it only for one's own aliases and groups",
+	.finds = "Gmail only: a send-as for another account's address (a role mailbox such as "
+		 "support@) with treatAsAlias on; Google advises it only for one's own aliases and "
+		 "groups",
 	.severity = SEV_MEDIUM,
 	.symptom_code = NULL,
 	.symptom_text = "identity leak: replies to that address go to the sender's own inbox",
 	.evidence = "send-as identities whose address resolves to a different user or shared "
-		    "mailbox",
+		    "mailbox, on platforms with per-user send-as identities (Gmail sendAs, Gmail API "
+		    "users.settings.sendAs treatAsAlias)",
 	.fix = &fix_gws_treat_as_alias_off,
 	.refs = refs_none,
 	.run = run_treat_as_alias,
@@ -214,11 +228,14 @@ const struct check_def check_sendas_treat_as_alias = {
 const struct check_def check_sendas_missing = {
 	.id = "sendas.missing",
 	.title = "Alias without send-as",
-	.finds = "an alias with no send-as identity",
+	.finds = "Gmail only: an alias with no send-as identity (in Microsoft 365 every proxy "
+		 "address can send once SendFromAliasEnabled is on: sendas.alias-disabled)",
 	.severity = SEV_LOW,
 	.symptom_code = NULL,
 	.symptom_text = "replies leave from the primary address",
-	.evidence = "aliases of active users compared with their send-as identities",
+	.evidence = "aliases of active users compared with their send-as identities, on platforms "
+		    "with per-user send-as identities (Gmail API users.settings.sendAs); not drawn "
+		    "when the send-as identities could not be read or an error names no area",
 	.fix = &fix_gws_sendas_create,
 	.refs = refs_none,
 	.run = run_missing,

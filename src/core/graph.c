@@ -8,6 +8,7 @@
  * (5) edges sorted by source (counting sort) with fan-out capped.
  */
 #include "core/graph.h"
+#include "core/platform.h"
 #include "base/addr.h"
 #include "base/util.h"
 
@@ -157,10 +158,14 @@ static uint32_t new_node(struct route_graph *g, enum node_kind kind, const char 
 	return g->nr_nodes++;
 }
 
+/* recipient_delivers - mail stops at r (a mailbox, or a mail user whose
+ * mail goes somewhere this graph cannot see: a hybrid remote mailbox) */
 static bool recipient_delivers(const struct snapshot_recipient *r)
 {
 	if (r->kind == RK_GROUP || r->kind == RK_CONTACT)
 		return false;
+	if (r->kind == RK_MAIL_USER)
+		return !r->external_address;
 	return r->has_mailbox != TRI_FALSE;
 }
 
@@ -261,8 +266,10 @@ static uint32_t resolve_explicit(const struct route_graph *g, const char *addr,
 	return NODE_NONE;
 }
 
-/* find_catch_all - the "unknown-only" catch-all of addr's domain, or NULL */
-static const struct catch_all *find_catch_all(const struct route_graph *g, const char *addr)
+/* find_catch_all - the catch-all of this scope for addr's domain, or NULL.
+ * A scope-"all" catch-all never takes mail for its own target. */
+static const struct catch_all *find_catch_all(const struct route_graph *g, const char *addr,
+					      enum catch_all_scope scope)
 {
 	uint16_t t = route_domain_tenant(g, addr);
 	const struct snapshot *s;
@@ -271,8 +278,11 @@ static const struct catch_all *find_catch_all(const struct route_graph *g, const
 	s = g->snapshots[t];
 	for (size_t i = 0; i < s->policy.nr_catch_all; i++) {
 		const struct catch_all *c = &s->policy.catch_all[i];
-		if (c->scope == CATCHALL_UNKNOWN_ONLY && str_eq_nocase(c->domain, addr_domain(addr)))
-			return c;
+		if (c->scope != scope || !c->target || !str_eq_nocase(c->domain, addr_domain(addr)))
+			continue;
+		if (scope == CATCHALL_ALL && str_eq_nocase(c->target, addr))
+			continue;
+		return c;
 	}
 	return NULL;
 }
@@ -288,7 +298,7 @@ uint32_t route_lookup(const struct route_graph *g, const char *addr, enum match_
 	n = resolve_explicit(g, addr, step);
 	if (n != NODE_NONE && g->nodes[n].kind == NODE_RECIPIENT)
 		return n;
-	if ((c = find_catch_all(g, addr)) && c->target) {
+	if ((c = find_catch_all(g, addr, CATCHALL_UNKNOWN_ONLY))) {
 		n = resolve_explicit(g, c->target, step);
 		if (n != NODE_NONE && g->nodes[n].kind == NODE_RECIPIENT) {
 			*step = MATCH_CATCH_ALL;
@@ -299,37 +309,76 @@ uint32_t route_lookup(const struct route_graph *g, const char *addr, enum match_
 	return NODE_NONE;
 }
 
-/* resolve_target - the node mail for addr goes to, creating external,
- * missing or unknown nodes as needed; *catch_all set when one caught it */
-static uint32_t resolve_target(struct route_graph *g, const char *addr, enum match_step *step,
-			       const struct catch_all **caught)
+/* domain_type_of - the type of addr's (owned) domain */
+static enum domain_type domain_type_of(const struct route_graph *g, const char *addr)
+{
+	const struct domain_slot *d = domain_find(g, addr_domain(addr));
+	return d ? (enum domain_type)d->type : DOM_AUTHORITATIVE;
+}
+
+/* placeholder - the external, missing, unknown or relayed node for an
+ * address no recipient has (made once, then found in the address table) */
+static uint32_t placeholder(struct route_graph *g, const char *addr, enum node_kind kind,
+			    uint16_t t)
 {
 	char key[ADDR_MAX_LEN + 1];
-	uint16_t t;
 	uint32_t n;
-	enum node_kind kind;
-
-	*caught = NULL;
-	n = route_lookup(g, addr, step);
-	if (n != NODE_NONE) {
-		if (*step == MATCH_CATCH_ALL)
-			*caught = find_catch_all(g, addr);
-		return n;
-	}
 	if (!addr_canon(addr, key))
 		return NODE_NONE;
 	if ((n = addr_table_get(g, key)) != NODE_NONE)
-		return n; /* an external/missing/unknown node made earlier */
-	t = route_domain_tenant(g, addr);
-	if (t == TENANT_NONE)
-		kind = NODE_EXTERNAL;
-	else if (snapshot_area_failed(g->snapshots[t], "recipients", NULL))
-		kind = NODE_UNKNOWN;
-	else
-		kind = NODE_MISSING;
+		return n;
 	n = new_node(g, kind, arena_strdup(&g->arena, addr), t);
 	if (n != NODE_NONE)
 		addr_table_put(g, key, n);
+	return n;
+}
+
+/* resolve_plain - steps 1-8 of graph.h but 0; with catch_alls false, steps 5
+ * is skipped too (a catch-all's own target). *caught: the unknown-only
+ * catch-all that took addr, if any. */
+static uint32_t resolve_plain(struct route_graph *g, const char *addr, bool catch_alls,
+			      enum match_step *step, const struct catch_all **caught)
+{
+	uint32_t n = resolve_explicit(g, addr, step);
+	const struct catch_all *c;
+	uint16_t t;
+	enum domain_type dt;
+
+	if (n != NODE_NONE && g->nodes[n].kind == NODE_RECIPIENT)
+		return n;
+	*step = MATCH_NONE;
+	t = route_domain_tenant(g, addr);
+	if (t == TENANT_NONE)
+		return placeholder(g, addr, NODE_EXTERNAL, t);
+	if (snapshot_area_failed(g->snapshots[t], "recipients", NULL))
+		return placeholder(g, addr, NODE_UNKNOWN, t);
+	if (catch_alls && (c = find_catch_all(g, addr, CATCHALL_UNKNOWN_ONLY))) {
+		n = resolve_plain(g, c->target, false, step, caught);
+		*step = MATCH_CATCH_ALL;
+		*caught = c;
+		return n;
+	}
+	dt = domain_type_of(g, addr);
+	if (dt == DOM_INTERNAL_RELAY || dt == DOM_EXTERNAL_RELAY)
+		return placeholder(g, addr, NODE_RELAYED, t);
+	return placeholder(g, addr, NODE_MISSING, t);
+}
+
+/* resolve_target - the node mail for addr goes to (graph.h, steps 0-8),
+ * creating external, missing, unknown or relayed nodes as needed; *caught
+ * is set when a catch-all took it */
+static uint32_t resolve_target(struct route_graph *g, const char *addr, enum match_step *step,
+			       const struct catch_all **caught)
+{
+	const struct catch_all *c = find_catch_all(g, addr, CATCHALL_ALL);
+	uint32_t n;
+
+	*caught = NULL;
+	if (!c)
+		return resolve_plain(g, addr, true, step, caught);
+	n = resolve_plain(g, c->target, false, step, caught);
+	*step = MATCH_CATCH_ALL;
+	*caught = c;
 	return n;
 }
 
@@ -356,35 +405,102 @@ static void add_edge(struct route_graph *g, uint32_t from, const char *target,
 	e->catch_all = caught;
 }
 
-static void add_edges(struct route_graph *g, uint16_t t)
+/* add_external_edge - a mail user's (or contact's) mail goes to its
+ * external address: an edge through a synthetic routing forward */
+static void add_external_edge(struct route_graph *g, uint32_t from,
+			      const struct snapshot_recipient *r)
 {
-	const struct snapshot *s = g->snapshots[t];
+	struct snapshot_forward *f;
+	if (!r->external_address || (r->kind != RK_MAIL_USER && r->kind != RK_CONTACT) ||
+	    str_eq_nocase(r->external_address, r->address))
+		return;
+	f = arena_alloc(&g->arena, sizeof(*f));
+	memset(f, 0, sizeof(*f));
+	f->from = r->address;
+	f->to = arena_alloc(&g->arena, sizeof(*f->to));
+	f->to[0] = r->external_address;
+	f->nr_to = 1;
+	f->via = VIA_ROUTING;
+	f->enabled = true;
+	f->name = "external address";
+	add_edge(g, from, r->external_address, EDGE_EXTERNAL, f);
+}
+
+/* add_recipient_edges - group members and external addresses of s */
+static void add_recipient_edges(struct route_graph *g, const struct snapshot *s)
+{
 	enum match_step step;
 	for (size_t i = 0; i < s->nr_recipients; i++) {
 		const struct snapshot_recipient *r = &s->recipients[i];
 		uint32_t from;
-		if (r->kind != RK_GROUP || !r->nr_members)
+		if (r->kind != RK_GROUP && !r->external_address)
 			continue;
 		from = route_lookup(g, r->address, &step);
 		if (from == NODE_NONE || g->nodes[from].recipient != r)
 			continue;
-		for (size_t m = 0; m < r->nr_members; m++)
+		for (size_t m = 0; r->kind == RK_GROUP && m < r->nr_members; m++)
 			add_edge(g, from, r->members[m], EDGE_GROUP, NULL);
+		add_external_edge(g, from, r);
 	}
+}
+
+/* in_mailbox - the forward lives in its owner's mailbox (product.md §5a
+ * Decisions: it does not fire without a live mailbox) */
+static bool in_mailbox(const struct snapshot_forward *f)
+{
+	return f->via == VIA_MAILBOX || f->via == VIA_INBOX_RULE ||
+	       f->via == VIA_GMAIL_AUTOFORWARD || f->via == VIA_GMAIL_FILTER;
+}
+
+/* forward_fires - false for a forward in a mailbox its owner does not have,
+ * or in a disabled user's mailbox where the platform stops those forwards
+ * (Gmail suspended users; an Exchange Online blocked sign-in still forwards) */
+static bool forward_fires(const struct snapshot *s, const struct snapshot_forward *f,
+			  const struct snapshot_recipient *r)
+{
+	if (!f->enabled)
+		return false;
+	if (!r || !in_mailbox(f))
+		return true;
+	if (r->has_mailbox == TRI_FALSE)
+		return false;
+	if (r->kind == RK_USER && r->enabled == TRI_FALSE &&
+	    !platform_for(s->provider)->disabled_account_forwards)
+		return false;
+	return true;
+}
+
+/* add_forward_edges - the forwards of s that fire; a target that is the
+ * forward's own from address is delivery there, not an edge */
+static void add_forward_edges(struct route_graph *g, const struct snapshot *s)
+{
+	enum match_step step;
 	for (size_t i = 0; i < s->nr_forwards; i++) {
 		const struct snapshot_forward *f = &s->forwards[i];
-		uint32_t from;
-		if (!f->enabled)
+		bool self = false;
+		uint32_t from = route_lookup(g, f->from, &step);
+		if (from == NODE_NONE || step == MATCH_CATCH_ALL ||
+		    !forward_fires(s, f, g->nodes[from].recipient))
 			continue;
-		from = route_lookup(g, f->from, &step);
-		if (from == NODE_NONE || step == MATCH_CATCH_ALL)
-			continue;
-		for (size_t k = 0; k < f->nr_to; k++)
+		for (size_t k = 0; k < f->nr_to; k++) {
+			if (str_eq_nocase(f->to[k], f->from)) {
+				self = true;
+				continue;
+			}
 			add_edge(g, from, f->to[k], EDGE_FORWARD, f);
+		}
 		/* all mail forwarded and none kept: the mailbox no longer delivers */
-		if (!f->keep_copy && !f->conditional)
+		if (!f->keep_copy && !f->conditional && !self)
 			g->nodes[from].delivers = false;
 	}
+}
+
+static void add_edges(struct route_graph *g, uint16_t t)
+{
+	const struct snapshot *s = g->snapshots[t];
+	enum match_step step;
+	add_recipient_edges(g, s);
+	add_forward_edges(g, s);
 	for (size_t i = 0; i < s->nr_auto_replies; i++) {
 		uint32_t n = route_lookup(g, s->auto_replies[i].address, &step);
 		if (n != NODE_NONE && s->auto_replies[i].enabled && step == MATCH_EXACT)
@@ -481,6 +597,8 @@ const char *route_edge_via_name(const struct route_edge *e)
 {
 	if (e->via == EDGE_GROUP)
 		return "group";
+	if (e->via == EDGE_EXTERNAL)
+		return "external-address";
 	return forward_via_name(e->fwd->via);
 }
 

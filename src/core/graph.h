@@ -7,18 +7,32 @@
  * (mailbox forwarding, inbox rules, transport rules, Gmail forwards) and
  * routing: how mail for the source reaches the target.
  *
- * Resolution follows real MTAs (Postfix virtual(5), OpenSMTPD aliases):
+ * Resolution of an edge's target follows real MTAs (Postfix virtual(5),
+ * OpenSMTPD aliases) and product.md §4/§5a:
+ *   0. a catch-all of scope "all" takes every address of its domain but its
+ *      own target (an unconditional domain redirect: product.md Decisions);
  *   1. the address itself (case-folded);
  *   2. without its +tag, when the owning tenant has plus addressing on;
  *   3. the same local part in the tenant's primary domain, for an alias domain;
- *   4. an "unknown-only" catch-all of the domain;
- *   5. otherwise, in an owned domain: nothing (550 5.1.1), or "unknown" when
- *      the owning tenant's directory could not be read completely (a failed
- *      lookup is never reported as "does not exist");
- *   6. any other domain is external.
- * Owned domains are the domains of all snapshots given. Catch-alls of scope
- * "all" are not edges (route.catchall-shadow reports them), so they never
- * create loops for addresses that exist explicitly.
+ *   4. "unknown" when the owning tenant's directory could not be read
+ *      completely (a failed lookup is never reported as "does not exist");
+ *   5. an "unknown-only" catch-all of the domain;
+ *   6. in a relay domain (internal-relay, external-relay): relayed onward;
+ *   7. otherwise, in an owned domain: nothing (550 5.1.1);
+ *   8. any other domain is external.
+ * A catch-all's target is resolved with steps 1-4 and 6-8 (never through a
+ * catch-all again); whatever it is (external, missing) the edge goes there
+ * with step MATCH_CATCH_ALL and the catch-all's own problems are reported
+ * once at the catch-all, not per address it catches.
+ * Owned domains are the domains of all snapshots given.
+ *
+ * Liveness (product.md §5a Decisions): forwards that live in a mailbox
+ * (mailbox forwarding, inbox rules, Gmail auto-forwarding and filters) of a
+ * recipient without a mailbox, or of a disabled user on a platform whose
+ * disabled accounts' forwards do not fire, are not edges. A forward listing
+ * its own from address delivers there: that target is not an edge. Mail
+ * users (and contacts whose external address differs from their address)
+ * have an EDGE_EXTERNAL edge to their external address.
  *
  * Limits are named (route_limits); a graph or walk that hits one is marked
  * truncated, and the checks report "not evaluated" instead of clean.
@@ -52,11 +66,14 @@ enum node_kind {
 	NODE_EXTERNAL,    /* an address in a domain no snapshot owns */
 	NODE_MISSING,     /* an owned address that resolves to nothing */
 	NODE_UNKNOWN,     /* an owned address whose lookup failed */
+	NODE_RELAYED,     /* an unknown address in a relay domain: relayed onward, not a ghost */
 };
 
 enum edge_via {
 	EDGE_GROUP,       /* group membership */
 	EDGE_FORWARD,     /* a snapshot forward (see fwd->via) */
+	EDGE_EXTERNAL,    /* a mail user's/contact's external address; fwd is a
+			   * synthetic VIA_ROUTING forward (name "external address") */
 };
 
 enum match_step {
