@@ -111,10 +111,18 @@ static const struct check_case cases[] = {
 	  { "custom", "contoso.com", USERS3 ",'policy':{'catch_all':[{'domain':'contoso.com','target':'carl@contoso.com',"
 	    "'scope':'all','name':'Catch all'}]}" }, {0},
 	  "route.catchall-shadow", 1, 0, "Catch all", "high" },
-	{ "catch-all: unknown-only is a low-key risk note",
+	{ "catch-all: unknown-only is route.catchall (info)",
 	  { "custom", "contoso.com", USERS3 ",'policy':{'catch_all':[{'domain':'contoso.com','target':'carl@contoso.com',"
 	    "'scope':'unknown-only'}]}" }, {0},
-	  "route.catchall-shadow", 1, 0, "contoso.com", "info" },
+	  "route.catchall", 1, 0, "contoso.com", "info" },
+	{ "catch-all: unknown-only never shadows",
+	  { "custom", "contoso.com", USERS3 ",'policy':{'catch_all':[{'domain':'contoso.com','target':'carl@contoso.com',"
+	    "'scope':'unknown-only'}]}" }, {0},
+	  "route.catchall-shadow", 0, 0, NULL, NULL },
+	{ "catch-all: scope all is not route.catchall",
+	  { "custom", "contoso.com", USERS3 ",'policy':{'catch_all':[{'domain':'contoso.com','target':'carl@contoso.com',"
+	    "'scope':'all'}]}" }, {0},
+	  "route.catchall", 0, 0, NULL, NULL },
 	/* forward.blocked */
 	{ "blocked: default policy Automatic blocks an external forward",
 	  { "m365", "contoso.com", USERS3 ",'forwards':[" FWD("alice@contoso.com", "a@gmail.com", "mailbox") "]," M365_REST }, {0},
