@@ -49,11 +49,6 @@ struct platform_rules {
 	/* true for platform_standard_mta: predictions are from MTA behaviour,
 	 * not from this platform's documentation */
 	bool assumed;
-	/* an alias is sent from only through a per-user send-as identity (Gmail
-	 * "Send mail as", with treatAsAlias and verification): sendas.missing and
-	 * sendas.treat-as-alias apply. Exchange Online: every proxy address can
-	 * send once SendFromAliasEnabled is on (sendas.alias-disabled) */
-	bool send_as_identities;
 };
 
 /* platform_standard_mta - the rules for a snapshot no provider claims */

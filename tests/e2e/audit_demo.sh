@@ -5,7 +5,7 @@ C="$ROOT/examples/contoso-m365.json" F="$ROOT/examples/fabrikam-gws.json"
 
 run "$AA" audit --snapshot "$C" --snapshot "$F" -f json
 expect_rc 1
-for check in route.loop route.ghost route.chain route.disabled-target route.catchall-shadow \
+for check in route.loop route.ghost route.chain route.disabled-target route.catchall-shadow route.catchall \
 	forward.blocked forward.external-auth forward.policy-open sendas.alias-disabled \
 	sendas.treat-as-alias sendas.missing sendas.unverified addr.plus-disabled; do
 	n=$(jq --arg c "$check" '[.findings[] | select(.check == $c)] | length' "$T/out")

@@ -29,7 +29,7 @@ out_lacks 'NOT reversible'
 # no write API: the OU policy and the catch-all get their Admin-console steps
 out_has "f-58f6802f8cb5bdfe \[forward.policy-open\]"
 out_has "Admin console > Apps > Google Workspace > Gmail > End User Access > Automatic forwarding: select the OU"
-out_has "f-d28e73344763b7b1 \[route.catchall-shadow\]"
+out_has "f-1187772eedb1a69a \[route.catchall\]"
 out_has "Gmail > Default routing: apply to unrecognized addresses only"
 # --check narrows the plan
 run "$AA" fix -c "$GCFG" --check sendas.missing
