@@ -60,7 +60,7 @@ static void test_plan_sendas(void **state)
 		  "{\"user\":\"bob@fabrikam.com\",\"sendAsEmail\":\"bob@fabrikam-alias.com\"}" },
 	};
 	static const char *const none[] = {
-		"forward.policy-open", "route.catchall-shadow", "sendas.unverified", "forward.external-auth",
+		"forward.policy-open", "route.catchall", "sendas.unverified", "forward.external-auth",
 	};
 
 	/* run-tests exports ROOT; by hand, run from the top of the tree */
