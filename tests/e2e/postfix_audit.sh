@@ -58,7 +58,7 @@ echo "$shadow" | jq -e '.evidence.shadowed_sample == ["ann@shadow.test"] and .ev
 target=$(echo "$shadow" | jq -r '.path[-1].address')
 pf_try ann@shadow.test m-shadow
 # --- an explicit alias wins over the @alias.test catch-all in an earlier table (virtual(5) order)
-finding info '.check == "route.catchall-shadow" and .severity == "info"'
+finding info '.check == "route.catchall" and .severity == "info"'
 echo "$info" | jq -e '.evidence.scope == "unknown-only"' >/dev/null || fail "alias.test catch-all: $info"
 pf_try billing@alias.test m-explicit
 pf_try typo@alias.test m-typo
