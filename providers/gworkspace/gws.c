@@ -155,6 +155,11 @@ fail:
 	return NULL;
 }
 
+/* gws_sections - what gws_collect always fills (a missing one is a gap) */
+static const char *const gws_sections[] = {
+	"forwards", "auto_replies", "send_as", "policy.auto_forwarding_ou", NULL,
+};
+
 const struct provider_ops gworkspace_provider = {
 	.name = "gworkspace",
 	.caps = PROVIDER_CAN_COLLECT | PROVIDER_CAN_FIX,
@@ -166,4 +171,8 @@ const struct provider_ops gworkspace_provider = {
 	.apply_change = gws_apply_change,
 	.revert_change = gws_revert_change,
 	.close = gws_close,
+	.sections = gws_sections,
+	.srs_note = "Gmail rewrites the envelope sender of forwarded mail; DMARC still depends on "
+		    "the original DKIM signature surviving",
+	.tenant_from_env = gws_tenant_from_env,
 };

@@ -291,5 +291,7 @@ int gws_collect(struct provider_session *ps, struct snapshot **out, char **err);
  * users b->rcp[0..nusers) that may have a mailbox, mapped into b; a refused
  * token is that user's error, unless the refusal is fatal (-1 with *err) */
 int gws_read_gmail(struct gws_session *gs, struct gws_build *b, size_t nusers, char **err);
+/* gws_tenant_from_env - the provider's tenant_from_env() (gws_env.c) */
+int gws_tenant_from_env(struct config *cfg, char **err);
 
 #endif

@@ -136,6 +136,13 @@ static void m365_close(struct provider_session *ps)
 	free(ms);
 }
 
+/* m365_sections - what m365_collect always fills (a missing one is a gap) */
+static const char *const m365_sections[] = {
+	"forwards", "auto_replies", "policy.send_from_alias", "policy.plus_addressing",
+	"policy.outbound_forwarding", "policy.remote_domains", NULL,
+};
+
+/* SRS: learn.microsoft.com/exchange/reference/sender-rewriting-scheme */
 const struct provider_ops m365_provider = {
 	.name = "m365",
 	.caps = PROVIDER_CAN_COLLECT | PROVIDER_CAN_FIX,
@@ -147,4 +154,8 @@ const struct provider_ops m365_provider = {
 	.apply_change = m365_apply_change,
 	.revert_change = m365_revert_change,
 	.close = m365_close,
+	.sections = m365_sections,
+	.srs_note = "Exchange Online rewrites the envelope sender (SRS), so SPF passes for the "
+		    "forwarder; DMARC still depends on the original DKIM signature surviving",
+	.tenant_from_env = m365_tenant_from_env,
 };

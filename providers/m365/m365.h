@@ -125,6 +125,8 @@ int m365_set_org_config(struct m365_build *b, const cJSON *o, char **err);
 
 /* m365_collect - the provider's collect() (m365_collect.c) */
 int m365_collect(struct provider_session *ps, struct snapshot **out, char **err);
+/* m365_tenant_from_env - the provider's tenant_from_env() (m365_env.c) */
+int m365_tenant_from_env(struct config *cfg, char **err);
 
 /* ---- m365_fix.c / m365_fix_ops.c: fixes (docs/m365.md "Fixes") ---- */
 

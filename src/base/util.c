@@ -134,6 +134,12 @@ void bug_fl(const char *file, int line, const char *fmt, ...)
 	abort();
 }
 
+const char *env_nonempty(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : NULL;
+}
+
 char *lowercase_ascii(char *s)
 {
 	for (char *p = s; p && *p; p++)

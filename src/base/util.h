@@ -47,6 +47,9 @@ void bug_fl(const char *file, int line, const char *fmt, ...)
 /* the program name used in messages */
 extern const char *progname;
 
+/* env_nonempty - the environment variable name when set and non-empty, else NULL */
+const char *env_nonempty(const char *name);
+
 /* lowercase_ascii - lowercase s in place (ASCII only); returns s */
 char *lowercase_ascii(char *s);
 /* starts_with - true when s begins with prefix */

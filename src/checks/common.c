@@ -3,30 +3,19 @@
  * must deliver, "not evaluated" gaps, and path hops for edges.
  */
 #include "checks/checks.h"
+#include "core/provider.h"
 #include "base/util.h"
 
 #include <string.h>
 
-/* sections each known provider delivers; other providers (hand-written
- * snapshots) are judged only on what they contain */
-static const struct {
-	const char *provider;
-	const char *sections[8];
-} expected[] = {
-	{ "m365", { "forwards", "auto_replies", "policy.send_from_alias", "policy.plus_addressing",
-		    "policy.outbound_forwarding", "policy.remote_domains", NULL } },
-	{ "gworkspace", { "forwards", "auto_replies", "send_as", "policy.auto_forwarding_ou", NULL } },
-};
-
+/* provider_expects - see checks.h: the provider's sections (provider_ops);
+ * hand-written snapshots are judged only on what they contain */
 bool provider_expects(const struct snapshot *s, const char *section)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(expected); i++) {
-		if (strcmp(expected[i].provider, s->provider))
-			continue;
-		for (size_t j = 0; expected[i].sections[j]; j++)
-			if (!strcmp(expected[i].sections[j], section))
-				return true;
-	}
+	const struct provider_ops *ops = provider_of(s);
+	for (size_t j = 0; ops && ops->sections && ops->sections[j]; j++)
+		if (!strcmp(ops->sections[j], section))
+			return true;
 	return false;
 }
 

@@ -11,20 +11,18 @@
  * address is where its mail is addressed, not a forward.
  */
 #include "checks/checks.h"
+#include "core/provider.h"
 #include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static const char *srs_note(const struct snapshot *s, const struct route_edge *e)
+/* srs_note - whether s's platform rewrites the envelope sender (provider data) */
+static const char *srs_note(const struct snapshot *s)
 {
-	(void)e;
-	if (!strcmp(s->provider, "m365"))
-		return "Exchange Online rewrites the envelope sender (SRS), so SPF passes for the "
-		       "forwarder; DMARC still depends on the original DKIM signature surviving";
-	if (!strcmp(s->provider, "gworkspace"))
-		return "Gmail rewrites the envelope sender of forwarded mail; DMARC still depends on "
-		       "the original DKIM signature surviving";
+	const struct provider_ops *ops = provider_of(s);
+	if (ops && ops->srs_note)
+		return ops->srs_note;
 	return "unknown whether the forwarder rewrites the envelope sender (SRS): check a "
 	       "forwarded copy with 'aliasaudit headers'";
 }
@@ -48,7 +46,7 @@ static void catch_all_external(struct audit_ctx *ctx, size_t t)
 		finding_add_hop(f, any, "start", NULL);
 		free(any);
 		finding_add_hop(f, c->target, "catch-all", subject);
-		cJSON_AddStringToObject(f->evidence, "srs", srs_note(s, NULL));
+		cJSON_AddStringToObject(f->evidence, "srs", srs_note(s));
 		cJSON_AddStringToObject(f->evidence, "via", "catch-all");
 		cJSON_AddStringToObject(f->evidence, "scope", catch_all_scope_name(c->scope));
 		finding_set_id(f, c->domain);
@@ -92,7 +90,7 @@ static void run(struct audit_ctx *ctx)
 					from, e->target, route_edge_object(g, e));
 		finding_add_hop(f, from, "start", NULL);
 		add_edge_hop(ctx, f, e);
-		cJSON_AddStringToObject(f->evidence, "srs", srs_note(s, e));
+		cJSON_AddStringToObject(f->evidence, "srs", srs_note(s));
 		cJSON_AddStringToObject(f->evidence, "via", route_edge_via_name(e));
 		if (d.control)
 			cJSON_AddStringToObject(f->evidence, "allowed_by", d.control);

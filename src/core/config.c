@@ -7,6 +7,7 @@
  * with a reader that counts lines; every message names file:line and key.
  */
 #include "core/config.h"
+#include "core/provider.h"
 #include "base/util.h"
 
 #include <ini.h>
@@ -207,15 +208,8 @@ int config_load(const char *path, struct config *cfg, char **err)
 	return rc;
 }
 
-/* env - a non-empty environment variable, or NULL */
-static const char *env(const char *name)
-{
-	const char *v = getenv(name);
-	return v && *v ? v : NULL;
-}
-
-/* env_tenant - add a tenant built from the environment */
-static struct tenant_config *env_tenant(struct config *cfg, const char *name, const char *provider)
+/* config_add_tenant - see config.h */
+struct tenant_config *config_add_tenant(struct config *cfg, const char *name, const char *provider)
 {
 	struct tenant_config *t;
 	ALLOC_GROW(cfg->tenants, cfg->nr_tenants + 1, cfg->alloc_tenants);
@@ -224,69 +218,32 @@ static struct tenant_config *env_tenant(struct config *cfg, const char *name, co
 	t->name = xstrdup(name);
 	t->provider = xstrdup(provider);
 	t->source = cfg->path;
-	add_kv(&t->kv, &t->nr_kv, &t->alloc_kv, "provider", provider, 0);
+	tenant_set(t, "provider", provider);
 	return t;
+}
+
+/* tenant_set - see config.h */
+void tenant_set(struct tenant_config *t, const char *key, const char *value)
+{
+	add_kv(&t->kv, &t->nr_kv, &t->alloc_kv, key, value, 0);
 }
 
 /* config_from_env - see config.h */
 int config_from_env(struct config *cfg, char **err)
 {
-	const char *tid = env("AZURE_TENANT_ID"), *cid = env("AZURE_CLIENT_ID");
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->path = xstrdup("<environment>");
-
-	if (tid || cid) {
-		struct tenant_config *t;
-		const char *host = env("AZURE_AUTHORITY_HOST");
-		if (!tid || !cid) {
-			*err = xstrfmt("%s is set but %s is not", tid ? "AZURE_TENANT_ID" : "AZURE_CLIENT_ID",
-				       tid ? "AZURE_CLIENT_ID" : "AZURE_TENANT_ID");
+	for (size_t i = 0; provider_registry[i]; i++)
+		if (provider_registry[i]->tenant_from_env &&
+		    provider_registry[i]->tenant_from_env(cfg, err) < 0)
 			return -1;
-		}
-		t = env_tenant(cfg, tid, "m365");
-		add_kv(&t->kv, &t->nr_kv, &t->alloc_kv, "tenant_id", tid, 0);
-		add_kv(&t->kv, &t->nr_kv, &t->alloc_kv, "client_id", cid, 0);
-		/* the secret stays in the environment; the config only names it */
-		if (env("AZURE_CLIENT_SECRET"))
-			add_kv(&t->kv, &t->nr_kv, &t->alloc_kv, "client_secret_env", "AZURE_CLIENT_SECRET", 0);
-		else if (env("AZURE_CLIENT_CERTIFICATE_PATH"))
-			add_kv(&t->kv, &t->nr_kv, &t->alloc_kv, "certificate",
-			       env("AZURE_CLIENT_CERTIFICATE_PATH"), 0);
-		else {
-			*err = xstrdup("AZURE_TENANT_ID is set but neither AZURE_CLIENT_SECRET nor AZURE_CLIENT_CERTIFICATE_PATH");
-			return -1;
-		}
-		if (host) {
-			char *url = starts_with(host, "https://") ? xstrdup(host) : xstrfmt("https://%s", host);
-			add_kv(&t->kv, &t->nr_kv, &t->alloc_kv, "login_url", url, 0);
-			free(url);
-		}
-	}
-
-	/* ---- Google Workspace from the environment ----
-	 * GOOGLE_APPLICATION_CREDENTIALS + ALIASAUDIT_GOOGLE_SUBJECT: filled in by
-	 * the Google Workspace provider's issue (tenant "gworkspace", keys
-	 * credentials= and admin_subject=). Keep this block self-contained. */
-	if (env("GOOGLE_APPLICATION_CREDENTIALS") || env("ALIASAUDIT_GOOGLE_SUBJECT")) {
-		struct tenant_config *t;
-		if (!env("GOOGLE_APPLICATION_CREDENTIALS") || !env("ALIASAUDIT_GOOGLE_SUBJECT")) {
-			*err = xstrfmt("%s is set but %s is not (the service-account key file and the admin to impersonate)",
-				       env("GOOGLE_APPLICATION_CREDENTIALS") ? "GOOGLE_APPLICATION_CREDENTIALS" : "ALIASAUDIT_GOOGLE_SUBJECT",
-				       env("GOOGLE_APPLICATION_CREDENTIALS") ? "ALIASAUDIT_GOOGLE_SUBJECT" : "GOOGLE_APPLICATION_CREDENTIALS");
-			return -1;
-		}
-		t = env_tenant(cfg, "gworkspace", "gworkspace");
-		add_kv(&t->kv, &t->nr_kv, &t->alloc_kv, "credentials", env("GOOGLE_APPLICATION_CREDENTIALS"), 0);
-		add_kv(&t->kv, &t->nr_kv, &t->alloc_kv, "admin_subject", env("ALIASAUDIT_GOOGLE_SUBJECT"), 0);
-	}
-
 	return cfg->nr_tenants ? 0 : 1;
 }
 
 /* config_default_path - see config.h */
 char *config_default_path(void)
 {
-	const char *x = env("XDG_CONFIG_HOME"), *home = env("HOME");
+	const char *x = env_nonempty("XDG_CONFIG_HOME"), *home = env_nonempty("HOME");
 	if (x)
 		return xstrfmt("%s/aliasaudit/config.ini", x);
 	return xstrfmt("%s/.config/aliasaudit/config.ini", home ? home : ".");

@@ -4,8 +4,8 @@
  *
  * Keys are kept as written; lookups are exact. Secrets never live in the file
  * (client_secret_env names an environment variable). Without a config file,
- * config_from_env builds a single tenant from the AZURE_* or
- * GOOGLE_APPLICATION_CREDENTIALS variables.
+ * config_from_env asks each provider for the tenant its ecosystem's
+ * environment variables describe (AZURE_*, GOOGLE_APPLICATION_CREDENTIALS).
  */
 #ifndef ALIASAUDIT_CONFIG_H
 #define ALIASAUDIT_CONFIG_H
@@ -34,9 +34,14 @@ struct config {
 /* config_load - parse path. Returns 0, or -1 with a one-line *err naming the
  * file, line and key. Unknown sections are an error; unknown keys are kept. */
 int config_load(const char *path, struct config *cfg, char **err);
-/* config_from_env - a one-tenant config from the ecosystem's variables;
- * returns 0, 1 when no variables are set, -1 with *err */
+/* config_from_env - a config from the ecosystem's variables: each provider's
+ * tenant_from_env (AZURE_*, GOOGLE_APPLICATION_CREDENTIALS, ...) in registry
+ * order; returns 0, 1 when no variables are set, -1 with *err */
 int config_from_env(struct config *cfg, char **err);
+/* config_add_tenant - append an empty tenant name of provider (provider= set) */
+struct tenant_config *config_add_tenant(struct config *cfg, const char *name, const char *provider);
+/* tenant_set - add key = value to the tenant section */
+void tenant_set(struct tenant_config *t, const char *key, const char *value);
 /* config_default_path - $XDG_CONFIG_HOME/aliasaudit/config.ini (caller frees) */
 char *config_default_path(void);
 void config_release(struct config *cfg);

@@ -20,6 +20,11 @@ const struct provider_ops *provider_find(const char *name)
 	return NULL;
 }
 
+const struct provider_ops *provider_of(const struct snapshot *s)
+{
+	return provider_find(s->provider);
+}
+
 static char provider_names_buf[256];
 
 static void provider_names_build(void)

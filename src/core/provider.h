@@ -113,6 +113,20 @@ struct provider_ops {
 
 	/* close - free the session (NULL is allowed) */
 	void (*close)(struct provider_session *ps);
+
+	/* --- data the core and the checks read instead of naming a vendor --- */
+	/* sections - the snapshot sections collect always fills ("forwards",
+	 * "policy.remote_domains", ...; NULL-terminated): a snapshot of this
+	 * provider without one is a gap (not evaluated), never "nothing found" */
+	const char *const *sections;
+	/* srs_note - whether the platform rewrites the envelope sender of mail it
+	 * forwards out (SRS), for forward.external-auth's evidence; NULL: unknown */
+	const char *srs_note;
+	/* tenant_from_env - without a config file: add the tenant the platform's
+	 * usual environment variables describe (config_add_tenant, tenant_set).
+	 * 0 when they name none, 1 when one was added, -1 with *err when they are
+	 * half set. Optional. */
+	int (*tenant_from_env)(struct config *cfg, char **err);
 };
 
 /* provider_registry - every provider, NULL-terminated (providers/registry.c:
@@ -122,6 +136,8 @@ extern const struct provider_ops *const provider_registry[];
 const struct provider_ops *provider_find(const char *name);
 /* provider_names - the registry's names, "m365, gworkspace" (static) */
 const char *provider_names(void);
+/* provider_of - the provider a snapshot came from, or NULL (hand-written) */
+const struct provider_ops *provider_of(const struct snapshot *s);
 
 /* The wrappers: the core calls a provider only through these. An operation
  * the provider lacks (a NULL op) is "unsupported": -1 with *err naming the

@@ -1,7 +1,8 @@
 /*
  * test_provider.c - the provider boundary: the wrappers the core calls report
  * an operation a provider lacks as unsupported (plan_fix: nothing planned),
- * pass through to the provider otherwise, and the registry's names.
+ * pass through to the provider otherwise; the registry's names; the sections
+ * a provider fills are its own data.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <cmocka.h>
 
 #include "core/provider.h"
+#include "checks/checks.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -79,12 +81,33 @@ static void test_registry_names(void **state)
 	assert_null(provider_find(NULL));
 }
 
+/* test_sections_are_provider_data - the checks expect exactly the sections
+ * a provider lists; a snapshot no provider claims is judged on its content */
+static void test_sections_are_provider_data(void **state)
+{
+	struct snapshot *hand = snapshot_new("t", "hand-written");
+	(void)state;
+	for (size_t i = 0; provider_registry[i]; i++) {
+		struct snapshot *s = snapshot_new("t", provider_registry[i]->name);
+		const char *const *sec = provider_registry[i]->sections;
+		assert_ptr_equal(provider_of(s), provider_registry[i]);
+		for (size_t j = 0; sec && sec[j]; j++)
+			assert_true(provider_expects(s, sec[j]));
+		assert_false(provider_expects(s, "no.such.section"));
+		snapshot_free(s);
+	}
+	assert_null(provider_of(hand));
+	assert_false(provider_expects(hand, "forwards"));
+	snapshot_free(hand);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_null_ops_unsupported),
 		cmocka_unit_test(test_ops_called),
 		cmocka_unit_test(test_registry_names),
+		cmocka_unit_test(test_sections_are_provider_data),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
