@@ -5,9 +5,19 @@
  * inih's handler is not told line numbers in the Debian build
  * (INI_HANDLER_LINENO is 0), so the file is fed through ini_parse_stream
  * with a reader that counts lines; every message names file:line and key.
+ *
+ * The Debian build also reads lines into a 200-byte buffer (INI_MAX_LINE,
+ * no INI_ALLOW_REALLOC) and splits longer ones: the tail of a long comment
+ * would become a live line. So the reader reads whole lines itself (up to
+ * CONFIG_MAX_LINE, beyond which the file is refused) and hands inih a line
+ * that fits: a long comment as an empty comment, a long "key = value" as
+ * "key = " plus a stand-in, the handler then taking the full value (with
+ * inih's own rules applied: an inline " ;" comment cut, blanks trimmed).
+ * The first error is the one reported; later ones are dropped, not leaked.
  */
 #include "core/config.h"
 #include "core/provider.h"
+#include "net/url.h"
 #include "base/util.h"
 
 #include <ini.h>
@@ -18,6 +28,10 @@
 
 /* keys whose values are checked when read */
 #define CONFIG_MAX_CONCURRENCY 256
+/* longest configuration line (a certificate path or a URL fits many times) */
+#define CONFIG_MAX_LINE 4096
+/* tenant names become file names (collect -o DIR, --save-snapshot) */
+#define TENANT_NAME_MAX 64
 
 struct parse_ctx {
 	struct config *cfg;
@@ -25,22 +39,105 @@ struct parse_ctx {
 	int line;          /* the line the reader handed out last */
 	int section_line;  /* the line of the last [section] header */
 	char *err;         /* the first error */
+	int err_line;      /* its line */
+	char *linebuf;     /* the whole current line (getline) */
+	size_t linecap;
+	char *long_value;  /* the full value of the current line, when inih got a stand-in */
 };
 
-/* reader - fgets that counts lines and remembers where sections start */
+/* set_err - remember the first error only (later ones are consequences);
+ * line is where it was detected, to order it against inih's syntax errors */
+static int set_err(struct parse_ctx *pc, int line, char *msg)
+{
+	if (pc->err)
+		free(msg);
+	else {
+		pc->err = msg;
+		pc->err_line = line;
+	}
+	return 0;
+}
+
+/* inline_value - a raw value as inih makes it: cut at an inline comment
+ * (";" after a blank, INI_INLINE_COMMENT_PREFIXES), blanks trimmed */
+static char *inline_value(const char *raw)
+{
+	const char *end;
+	while (*raw == ' ' || *raw == '\t')
+		raw++;
+	for (end = raw; *end; end++)
+		if (*end == ';' && end > raw && (end[-1] == ' ' || end[-1] == '\t'))
+			break;
+	while (end > raw && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' || end[-1] == '\r'))
+		end--;
+	return xstrndup(raw, (size_t)(end - raw));
+}
+
+/* fit_line - make the whole line in pc->linebuf fit inih's buffer of num
+ * bytes into str: a comment becomes an empty one, a key/value line keeps its
+ * key and gets a stand-in value (the handler takes pc->long_value); 0, or -1
+ * when the line cannot be shortened without changing its meaning */
+static int fit_line(struct parse_ctx *pc, char *str, int num)
+{
+	const char *p = pc->linebuf, *sep;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == ';' || *p == '#') {
+		snprintf(str, (size_t)num, ";\n");
+		return 0;
+	}
+	sep = strpbrk(p, "=:");
+	if (*p == '[' || !sep || sep - pc->linebuf > num - 16)
+		return -1;
+	pc->long_value = inline_value(sep + 1);
+	snprintf(str, (size_t)num, "%.*s= <long>\n", (int)(sep - pc->linebuf), pc->linebuf);
+	return 0;
+}
+
+/* reader - hands inih one whole line at a time (see the file comment),
+ * counting lines and remembering where sections start */
 static char *reader(char *str, int num, void *stream)
 {
 	struct parse_ctx *pc = stream;
-	char *s = fgets(str, num, pc->f);
+	ssize_t n = getline(&pc->linebuf, &pc->linecap, pc->f);
 	const char *p;
-	if (!s)
+	FREE_AND_NULL(pc->long_value);
+	if (n < 0)
 		return NULL;
 	pc->line++;
-	for (p = s; *p == ' ' || *p == '\t'; p++)
+	if (memchr(pc->linebuf, '\0', (size_t)n)) {
+		set_err(pc, pc->line, xstrfmt("%s:%d: a NUL byte: this is not a text file", pc->cfg->path, pc->line));
+		return NULL;
+	}
+	if (n >= CONFIG_MAX_LINE) {
+		set_err(pc, pc->line, xstrfmt("%s:%d: line longer than %d bytes", pc->cfg->path, pc->line,
+					      CONFIG_MAX_LINE));
+		return NULL;
+	}
+	if (n < num)
+		memcpy(str, pc->linebuf, (size_t)n + 1);
+	else if (fit_line(pc, str, num) < 0) {
+		set_err(pc, pc->line, xstrfmt("%s:%d: syntax error in a line of %zd bytes (want key = value)",
+					      pc->cfg->path, pc->line, n));
+		return NULL;
+	}
+	for (p = str; *p == ' ' || *p == '\t'; p++)
 		;
 	if (*p == '[')
 		pc->section_line = pc->line;
-	return s;
+	return str;
+}
+
+/* check_tenant_name - NULL when name is safe as a file name, else why */
+static char *check_tenant_name(const char *name)
+{
+	size_t n = strlen(name);
+	if (n > TENANT_NAME_MAX)
+		return xstrfmt("tenant name longer than %d characters", TENANT_NAME_MAX);
+	if (name[0] == '.' || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != n)
+		return xstrdup("a tenant name may hold only letters, digits, '.', '_' and '-', and not start with '.' "
+			       "(it names files)");
+	return NULL;
 }
 
 /* add_kv - append key=value (at line) to an array */
@@ -84,8 +181,9 @@ static char *check_value(const char *key, const char *value)
 			return xstrdup("credentials never sit in the URL: set ALIASAUDIT_SMTP_USER and "
 				       "ALIASAUDIT_SMTP_PASSWORD");
 	} else if (ends_with(key, "_url")) {
-		if (!starts_with(value, "https://"))
-			return xstrfmt("'%s' is not an https:// URL", value);
+		char *why = url_check_service(value);
+		if (why)
+			return why;
 	} else if (!strcmp(key, "client_secret")) {
 		return xstrdup("secrets never sit in the file: name an environment variable with client_secret_env");
 	}
@@ -101,13 +199,16 @@ static int handler(void *user, const char *section, const char *name, const char
 	struct config *cfg = pc->cfg;
 	char *why;
 
+	if (pc->err)
+		return 0; /* only the first error counts */
+	if (pc->long_value)
+		value = pc->long_value;
 	if (!strcmp(section, "defaults")) {
 		if (find_kv(cfg->defaults, cfg->nr_defaults, name)) {
-			pc->err = xstrfmt("%s:%d: %s: duplicate key", cfg->path, pc->line, name);
-			return 0;
+			return set_err(pc, pc->line, xstrfmt("%s:%d: %s: duplicate key", cfg->path, pc->line, name));
 		}
 		if ((why = check_value(name, value))) {
-			pc->err = xstrfmt("%s:%d: %s: %s", cfg->path, pc->line, name, why);
+			set_err(pc, pc->line, xstrfmt("%s:%d: %s: %s", cfg->path, pc->line, name, why));
 			free(why);
 			return 0;
 		}
@@ -115,23 +216,26 @@ static int handler(void *user, const char *section, const char *name, const char
 		return 1;
 	}
 	if (!strcmp(section, "tenant")) {
-		pc->err = xstrfmt("%s:%d: [tenant] needs a name: [tenant NAME]", cfg->path, pc->section_line);
-		return 0;
+		return set_err(pc, pc->line,
+			       xstrfmt("%s:%d: [tenant] needs a name: [tenant NAME]", cfg->path, pc->section_line));
 	}
 	if (starts_with(section, "tenant ") || starts_with(section, "tenant\t")) {
 		const char *tn = section + 7;
 		struct tenant_config *t;
 		while (*tn == ' ' || *tn == '\t')
 			tn++;
-		if (!*tn) {
-			pc->err = xstrfmt("%s:%d: [tenant] needs a name: [tenant NAME]", cfg->path, pc->section_line);
+		if (!*tn)
+			return set_err(pc, pc->line, xstrfmt("%s:%d: [tenant] needs a name: [tenant NAME]",
+								    cfg->path, pc->section_line));
+		if ((why = check_tenant_name(tn))) {
+			set_err(pc, pc->line, xstrfmt("%s:%d: [tenant %s]: %s", cfg->path, pc->section_line, tn, why));
+			free(why);
 			return 0;
 		}
 		t = config_tenant(cfg, tn);
 		if (t && t->line != pc->section_line) {
-			pc->err = xstrfmt("%s:%d: tenant '%s' is already defined at line %d",
-					  cfg->path, pc->section_line, tn, t->line);
-			return 0;
+			return set_err(pc, pc->line, xstrfmt("%s:%d: tenant '%s' is already defined at line %d",
+					  cfg->path, pc->section_line, tn, t->line));
 		}
 		if (!t) {
 			ALLOC_GROW(cfg->tenants, cfg->nr_tenants + 1, cfg->alloc_tenants);
@@ -142,11 +246,10 @@ static int handler(void *user, const char *section, const char *name, const char
 			t->line = pc->section_line;
 		}
 		if (find_kv(t->kv, t->nr_kv, name)) {
-			pc->err = xstrfmt("%s:%d: %s: duplicate key in tenant '%s'", cfg->path, pc->line, name, tn);
-			return 0;
+			return set_err(pc, pc->line, xstrfmt("%s:%d: %s: duplicate key in tenant '%s'", cfg->path, pc->line, name, tn));
 		}
 		if ((why = check_value(name, value))) {
-			pc->err = xstrfmt("%s:%d: %s: %s", cfg->path, pc->line, name, why);
+			set_err(pc, pc->line, xstrfmt("%s:%d: %s: %s", cfg->path, pc->line, name, why));
 			free(why);
 			return 0;
 		}
@@ -155,9 +258,10 @@ static int handler(void *user, const char *section, const char *name, const char
 		add_kv(&t->kv, &t->nr_kv, &t->alloc_kv, name, value, pc->line);
 		return 1;
 	}
-	pc->err = xstrfmt("%s:%d: unknown section [%s] (want [defaults] or [tenant NAME])",
-			  cfg->path, pc->section_line, section);
-	return 0;
+	if (!*section)
+		return set_err(pc, pc->line, xstrfmt("%s:%d: %s: a key before any [section]", cfg->path, pc->line, name));
+	return set_err(pc, pc->line, xstrfmt("%s:%d: unknown section [%s] (want [defaults] or [tenant NAME])",
+			  cfg->path, pc->section_line, section));
 }
 
 /* config_parse - config_load without the cleanup on failure */
@@ -174,10 +278,14 @@ static int config_parse(const char *path, struct config *cfg, char **err)
 	}
 	rc = ini_parse_stream(reader, &pc, handler, &pc);
 	fclose(pc.f);
-	if (pc.err) {
+	free(pc.linebuf);
+	free(pc.long_value);
+	/* inih reports its first syntax error's line; ours may come later */
+	if (pc.err && (rc <= 0 || pc.err_line <= rc)) {
 		*err = pc.err;
 		return -1;
 	}
+	free(pc.err);
 	if (rc < 0) {
 		*err = xstrfmt("%s: cannot read the file", path);
 		return -1;
