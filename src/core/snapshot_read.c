@@ -385,6 +385,45 @@ static cJSON *parse_value(struct reader *rd, const char *p, const char **next)
 	return NULL;
 }
 
+/* key_cmp - qsort order of member names */
+static int key_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* check_unique_keys - refuse an object (at any depth of v) that names a
+ * member twice: a snapshot is evidence, and "the first one wins" would
+ * silently drop the other. Sorting keeps a huge object O(n log n). */
+static int check_unique_keys(struct reader *rd, const struct jpath *p, const cJSON *v)
+{
+	size_t n = 0, i = 0;
+	const char **keys;
+	long idx = 0;
+	int ret = 0;
+
+	if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
+		return 0;
+	for (const cJSON *c = v->child; c; c = c->next, idx++) {
+		struct jpath cp = { p, cJSON_IsObject(v) ? c->string : NULL, cJSON_IsObject(v) ? -1 : idx };
+		if (check_unique_keys(rd, &cp, c))
+			return -1;
+		n++;
+	}
+	if (!cJSON_IsObject(v) || n < 2)
+		return 0;
+	keys = xmalloc(n * sizeof(*keys));
+	for (const cJSON *c = v->child; c; c = c->next)
+		keys[i++] = c->string ? c->string : "";
+	qsort(keys, n, sizeof(*keys), key_cmp);
+	for (i = 1; i < n && !ret; i++)
+		if (!strcmp(keys[i - 1], keys[i])) {
+			struct jpath dp = { p, keys[i], -1 };
+			ret = fail_path(rd, &dp, "appears twice in one object");
+		}
+	free(keys);
+	return ret;
+}
+
 /* ---- arena copies ------------------------------------------------------- */
 
 #define POOL_CHUNK 65536
@@ -1001,6 +1040,10 @@ static int stream_array(struct reader *rd, const struct jpath *p, const char **p
 		cJSON *el = parse_value(rd, q, &next);
 		if (!el)
 			goto out;
+		if (check_unique_keys(rd, &ip, el)) {
+			cJSON_Delete(el);
+			goto out;
+		}
 		int r = conv(rd, &ip, el, vec_push(&v));
 		cJSON_Delete(el);
 		if (r)
@@ -1193,8 +1236,13 @@ static int parse_top(struct reader *rd)
 				seen_scalar[i] = true;
 			}
 			cJSON *v = parse_value(rd, p, &next);
+			struct jpath kp = { NULL, key, -1 };
 			if (!v)
 				return -1;
+			if (check_unique_keys(rd, &kp, v)) {
+				cJSON_Delete(v);
+				return -1;
+			}
 			int r = conv_scalar(rd, key, v);
 			cJSON_Delete(v);
 			if (r)
