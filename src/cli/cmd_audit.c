@@ -390,7 +390,7 @@ int cmd_audit(int argc, char **argv)
 	/* record first, so the report can show this run in the trend */
 	const char *history = a.history ? a.history : have_cfg ? config_default(&cfg, "history") : NULL;
 	struct history_view hv;
-	bool have_hv = false;
+	bool have_hv = false, history_failed = false;
 	if (history) {
 		const char **tenants = xcalloc(nr + 1, sizeof(*tenants));
 		for (size_t i = 0; i < nr; i++)
@@ -399,10 +399,12 @@ int cmd_audit(int argc, char **argv)
 		if (!hrc)
 			hrc = history_view_load(history, tenants, NULL, &hv, &err);
 		free(tenants);
+		/* a finished audit is never lost to its history: the report is
+		 * written without the trend, and the run is incomplete (exit 3) */
 		if (hrc < 0) {
-			error("%s", err);
-			audit_result_release(&res);
-			goto out;
+			warning("history not recorded: %s", err);
+			FREE_AND_NULL(err);
+			history_failed = true;
 		}
 		have_hv = hrc == 0;
 	}
@@ -418,6 +420,8 @@ int cmd_audit(int argc, char **argv)
 	}
 	free(text);
 	ret = audit_exit_code(&res, a.fail_on);
+	if (history_failed && ret < EXIT_INCOMPLETE)
+		ret = EXIT_INCOMPLETE;
 	audit_result_release(&res);
 out:
 	free(err);

@@ -20,7 +20,7 @@
 /* the schema version this build writes; older databases are migrated */
 #define HISTORY_SCHEMA_VERSION 1
 /* how long a writer waits for another one holding the lock (ms) */
-#define HISTORY_BUSY_TIMEOUT_MS 30000
+#define HISTORY_BUSY_TIMEOUT_MS 10000 /* a write takes milliseconds: 10 s is a stuck lock */
 
 /* history_record - record res as one run in db_path (created if missing).
  * Returns 0, or -1 with a one-line *err naming the file. */
