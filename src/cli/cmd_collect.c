@@ -28,7 +28,8 @@ static const char usage[] =
 	"                      several tenants: a directory (created if missing) that\n"
 	"                      receives one NAME.json per tenant\n"
 	"  -j, --jobs N        parallel HTTP requests per tenant (default: config\n"
-	"                      'concurrency', else 8)\n"
+	"                      'concurrency', else 8), and up to max(4, N) tenants\n"
+	"                      read at once\n"
 	"\n"
 	"Exit: 0 complete, 2 usage/config/credential error, 3 some objects could not be\n"
 	"read (the snapshot says which and has \"complete\": false).\n";

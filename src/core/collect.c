@@ -1,9 +1,11 @@
 /*
  * collect.c - choose the configuration and collect tenants concurrently
- * (see collect.h): sessions are opened first (no network, so config and
- * credential errors come out before anything is read), then every tenant is
- * read by its provider in its own thread (each provider session owns its own
- * HTTP client and multi handle). Progress goes to stderr only on a TTY.
+ * (see collect.h): every session is opened and closed once first (no
+ * network, so config and credential errors come out before anything is
+ * read), then a pool of at most COLLECT_TENANT_WORKERS (or -j) threads reads
+ * the tenants, each opening its tenant's session (its own HTTP client and
+ * multi handle) only while it reads it: threads and memory stay flat however
+ * many tenants a config has. Progress goes to stderr only on a TTY.
  */
 #include "core/collect.h"
 #include "net/http.h"
@@ -16,14 +18,25 @@
 #include <sys/stat.h>
 
 #define COLLECT_DEFAULT_CONCURRENCY 8
+/* tenants read at once unless -j asks for more */
+#define COLLECT_TENANT_WORKERS 4
 
 struct job {
-	struct provider_session *ps;
+	const struct config *cfg;
+	const struct run_options *opt;
 	const struct tenant_config *t;
+	bool opened;          /* the session opened in the validation pass */
 	struct snapshot *snap;
 	char *err;
 	int rc;
 	bool progress;
+};
+
+/* pool - the jobs and the index of the next one to take */
+struct pool {
+	struct job *jobs;
+	size_t n, next;
+	pthread_mutex_t lock;
 };
 
 /* load_config_for - see collect.h */
@@ -53,17 +66,55 @@ int load_config_for(const char *path, struct config *cfg, char **err)
 	return rc < 0 ? -1 : 0;
 }
 
-/* run_job - a tenant's thread */
-static void *run_job(void *arg)
+/* run_job - read one tenant: open its session, collect, close */
+static void run_job(struct job *j)
 {
-	struct job *j = arg;
+	struct provider_session *ps = provider_open(j->cfg, j->t, j->opt, &j->err);
+	if (!ps) {
+		j->rc = -1;
+		return;
+	}
 	if (j->progress)
 		fprintf(stderr, "collecting %s ...\n", j->t->name);
-	j->rc = provider_collect(j->ps, &j->snap, &j->err);
+	j->rc = provider_collect(ps, &j->snap, &j->err);
 	if (j->progress)
 		fprintf(stderr, "collected %s%s\n", j->t->name,
 			j->rc < 0 ? ": failed" : j->rc > 0 ? ": incomplete" : "");
-	return NULL;
+	provider_close(ps);
+}
+
+/* worker - a pool thread: take the next job until none is left */
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	for (;;) {
+		size_t i;
+		pthread_mutex_lock(&p->lock);
+		i = p->next++;
+		pthread_mutex_unlock(&p->lock);
+		if (i >= p->n)
+			return NULL;
+		if (p->jobs[i].opened)
+			run_job(&p->jobs[i]);
+	}
+}
+
+/* run_pool - run every job on at most workers threads */
+static void run_pool(struct job *jobs, size_t n, size_t workers)
+{
+	struct pool p = { .jobs = jobs, .n = n };
+	pthread_t *tids = xcalloc(workers, sizeof(*tids));
+	size_t started = 0;
+	pthread_mutex_init(&p.lock, NULL);
+	for (size_t w = 0; w < workers; w++)
+		if (!pthread_create(&tids[started], NULL, worker, &p))
+			started++;
+	if (!started)
+		worker(&p); /* no thread could start: read them here, one by one */
+	for (size_t w = 0; w < started; w++)
+		pthread_join(tids[w], NULL);
+	pthread_mutex_destroy(&p.lock);
+	free(tids);
 }
 
 /* failed_snapshot - an empty, incomplete snapshot saying why tenant t could not be read */
@@ -81,10 +132,8 @@ int collect_tenants(const struct config *cfg, const char *const *names, size_t n
 		    const struct run_options *opt, struct snapshot ***out, size_t *nr_out,
 		    char **err)
 {
-	size_t n = nr_names ? nr_names : cfg->nr_tenants;
+	size_t n = nr_names ? nr_names : cfg->nr_tenants, workers;
 	struct job *jobs;
-	pthread_t *tids;
-	bool *started;
 	struct run_options o = *opt;
 	int ret = 0;
 
@@ -101,11 +150,12 @@ int collect_tenants(const struct config *cfg, const char *const *names, size_t n
 			o.concurrency = COLLECT_DEFAULT_CONCURRENCY;
 	}
 	o.progress = o.progress && is_tty_fd(2);
+	workers = (size_t)(opt->concurrency > COLLECT_TENANT_WORKERS ? opt->concurrency : COLLECT_TENANT_WORKERS);
+	if (workers > n)
+		workers = n;
 	http_global_init();
 
 	jobs = xcalloc(n, sizeof(*jobs));
-	tids = xcalloc(n, sizeof(*tids));
-	started = xcalloc(n, sizeof(*started));
 	for (size_t i = 0; i < n; i++) {
 		const struct tenant_config *t = NULL;
 		if (nr_names) {
@@ -120,26 +170,21 @@ int collect_tenants(const struct config *cfg, const char *const *names, size_t n
 		} else {
 			t = &cfg->tenants[i];
 		}
+		jobs[i].cfg = cfg;
+		jobs[i].opt = &o;
 		jobs[i].t = t;
 		jobs[i].progress = o.progress;
-		jobs[i].ps = provider_open(cfg, t, &o, &jobs[i].err);
-		if (!jobs[i].ps && n == 1) {
+		/* validation pass: config and credential errors before any network */
+		struct provider_session *ps = provider_open(cfg, t, &o, &jobs[i].err);
+		if (!ps && n == 1) {
 			*err = xstrfmt("tenant '%s': %s", t->name, jobs[i].err);
 			ret = -1;
 			goto out;
 		}
+		jobs[i].opened = ps != NULL;
+		provider_close(ps);
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (!jobs[i].ps)
-			continue;
-		if (pthread_create(&tids[i], NULL, run_job, &jobs[i]))
-			run_job(&jobs[i]);
-		else
-			started[i] = true;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (started[i])
-			pthread_join(tids[i], NULL);
+	run_pool(jobs, n, workers);
 
 	if (n == 1 && jobs[0].rc < 0) {
 		*err = xstrfmt("tenant '%s': %s", jobs[0].t->name,
@@ -150,7 +195,7 @@ int collect_tenants(const struct config *cfg, const char *const *names, size_t n
 	*out = xcalloc(n, sizeof(**out));
 	for (size_t i = 0; i < n; i++) {
 		struct snapshot *s = jobs[i].snap;
-		if (!jobs[i].ps || jobs[i].rc < 0 || !s) {
+		if (!jobs[i].opened || jobs[i].rc < 0 || !s) {
 			snapshot_free(s);
 			s = failed_snapshot(jobs[i].t, jobs[i].err ? jobs[i].err : "collection failed");
 		}
@@ -161,12 +206,9 @@ int collect_tenants(const struct config *cfg, const char *const *names, size_t n
 	}
 out:
 	for (size_t i = 0; i < n; i++) {
-		provider_close(jobs[i].ps);
 		snapshot_free(jobs[i].snap);
 		free(jobs[i].err);
 	}
 	free(jobs);
-	free(tids);
-	free(started);
 	return ret;
 }
