@@ -400,12 +400,16 @@ int cmd_audit(int argc, char **argv)
 		if (!hrc)
 			hrc = history_view_load(history, tenants, NULL, &hv, &err);
 		free(tenants);
-		/* a finished audit is never lost to its history: the report is
-		 * written without the trend, and the run is incomplete (exit 3) */
-		if (hrc < 0) {
+		/* a finished audit is not lost to a locked history: the report
+		 * is written without the trend, and the run is incomplete (exit 3) */
+		if (hrc == HISTORY_BUSY) {
 			warning("history not recorded: %s", err);
 			FREE_AND_NULL(err);
 			history_failed = true;
+		} else if (hrc < 0) { /* not a history database: a configuration error */
+			error("%s", err);
+			audit_result_release(&res);
+			goto out;
 		}
 		have_hv = hrc == 0;
 	}

@@ -189,11 +189,20 @@ static int set_wal(sqlite3 *db, const char *path, char **err)
 	}
 }
 
+/* busy - true when db's last error is another writer's lock */
+static bool busy(sqlite3 *db)
+{
+	int code = db ? sqlite3_errcode(db) & 0xff : 0;
+	return code == SQLITE_BUSY || code == SQLITE_LOCKED;
+}
+
 /* db_open - open path (creating it 0600 when create), set WAL, busy timeout
- * and foreign keys, and migrate. Returns 0 or -1 with *err. */
+ * and foreign keys, and migrate. Returns 0, or -1 (HISTORY_BUSY when another
+ * writer held the lock too long) with *err. */
 static int db_open(const char *path, bool create, sqlite3 **out, char **err)
 {
 	sqlite3 *db = NULL;
+	int rc;
 	struct stat sb;
 	int fd;
 
@@ -225,8 +234,9 @@ static int db_open(const char *path, bool create, sqlite3 **out, char **err)
 	*out = db;
 	return 0;
 fail:
+	rc = busy(db) ? HISTORY_BUSY : -1;
 	sqlite3_close(db);
-	return -1;
+	return rc;
 }
 
 /* --- recording --- */
@@ -284,8 +294,9 @@ int history_record(const char *db_path, const struct audit_result *res, char **e
 	int ret = -1;
 
 	*err = NULL;
-	if (db_open(db_path, true, &db, err))
-		return -1;
+	if ((ret = db_open(db_path, true, &db, err)))
+		return ret;
+	ret = -1;
 	if (exec(db, db_path, "BEGIN IMMEDIATE", err))
 		goto out;
 	if (!(run = prepare(db, db_path, "INSERT INTO runs (started_at, recorded_at, tool_version, complete,"
@@ -349,8 +360,12 @@ int history_record(const char *db_path, const struct audit_result *res, char **e
 	ret = 0;
 	goto out;
 rollback:
+	if (busy(db))
+		ret = HISTORY_BUSY;
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 out:
+	if (ret == -1 && busy(db))
+		ret = HISTORY_BUSY;
 	sqlite3_finalize(run);
 	sqlite3_finalize(ten);
 	sqlite3_finalize(fnd);

@@ -22,8 +22,12 @@
 /* how long a writer waits for another one holding the lock (ms) */
 #define HISTORY_BUSY_TIMEOUT_MS 10000 /* a write takes milliseconds: 10 s is a stuck lock */
 
+/* HISTORY_BUSY - history_record's answer when another writer held the
+ * database locked longer than HISTORY_BUSY_TIMEOUT_MS */
+#define HISTORY_BUSY (-2)
+
 /* history_record - record res as one run in db_path (created if missing).
- * Returns 0, or -1 with a one-line *err naming the file. */
+ * Returns 0, or -1 (HISTORY_BUSY for a lock) with a one-line *err naming the file. */
 int history_record(const char *db_path, const struct audit_result *res, char **err);
 
 struct history_run {
