@@ -13,6 +13,7 @@
  */
 #include "gws_fix.h"
 #include "checks/check.h"
+#include "core/fix_simulate.h"
 #include "base/util.h"
 
 #include <stdlib.h>
@@ -40,20 +41,6 @@ static void add_change(struct fix_plan *plan, const struct finding *f, char *obj
 	c->params = params;
 	cJSON_Delete(old_v);
 	cJSON_Delete(new_v);
-}
-
-/* effect - a one-operation effect; takes match and v ("set" or, for add, "value") */
-static cJSON *effect(const char *op, const char *section, cJSON *match, cJSON *v)
-{
-	cJSON *e = cJSON_CreateArray(), *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "op", op);
-	cJSON_AddStringToObject(o, "section", section);
-	if (match)
-		cJSON_AddItemToObject(o, "match", match);
-	if (v)
-		cJSON_AddItemToObject(o, strcmp(op, "add") ? "set" : "value", v);
-	cJSON_AddItemToArray(e, o);
-	return e;
 }
 
 /* match2 - {k1: v1, k2: v2} (k2 may be NULL) */
@@ -102,7 +89,7 @@ static int plan_treat(const struct snapshot *s, const struct finding *f, struct 
 		cJSON *set = cJSON_CreateObject();
 		cJSON_AddFalseToObject(set, "treat_as_alias");
 		plan->changes[plan->nr - 1].effect =
-			effect("set", "send_as", match2("owner", sa->owner, "address", sa->address), set);
+			fix_effect_op("set", "send_as", match2("owner", sa->owner, "address", sa->address), set);
 		return 1;
 	}
 	return 0;
@@ -125,7 +112,7 @@ static int plan_sendas(const struct snapshot *s, const struct finding *f, struct
 	nv = match2("owner", u->address, "address", alias);
 	cJSON_AddTrueToObject(nv, "treat_as_alias");
 	cJSON_AddTrueToObject(nv, "verified");
-	plan->changes[plan->nr - 1].effect = effect("add", "send_as", NULL, nv);
+	plan->changes[plan->nr - 1].effect = fix_effect_op("add", "send_as", NULL, nv);
 	return 1;
 }
 
@@ -173,7 +160,7 @@ static int plan_autofwd(struct gws_session *gs, const struct snapshot *s, const 
 		   gws_autoforward_norm(af), nv, user_params(user, NULL, NULL));
 	cJSON_Delete(af);
 	plan->changes[plan->nr - 1].effect =
-		effect("remove", "forwards", match2("from", user, "via",
+		fix_effect_op("remove", "forwards", match2("from", user, "via",
 						    forward_via_name(VIA_GMAIL_AUTOFORWARD)), NULL);
 	if (!strcmp(f->check->id, "forward.blocked"))
 		plan->changes[plan->nr - 1].note = xstrdup(
@@ -215,7 +202,7 @@ static int plan_filters(struct gws_session *gs, const struct snapshot *s, const 
 		cJSON_Delete(flt);
 		cJSON *m = match2("from", w->from, "via", forward_via_name(VIA_GMAIL_FILTER));
 		cJSON_AddStringToObject(m, "id", w->id);
-		plan->changes[plan->nr - 1].effect = effect("remove", "forwards", m, NULL);
+		plan->changes[plan->nr - 1].effect = fix_effect_op("remove", "forwards", m, NULL);
 		n++;
 	}
 	return n;

@@ -18,6 +18,7 @@
  */
 #include "m365.h"
 #include "checks/check.h"
+#include "core/fix_simulate.h"
 #include "base/util.h"
 
 #include <stdlib.h>
@@ -70,20 +71,6 @@ static void add_change(struct fix_plan *plan, const struct finding *f, const cha
 	c->params = params;
 }
 
-/* effect - a one-operation effect {"op", "section", "match"?, "set"|"value"?}; takes match and v */
-static cJSON *effect(const char *op, const char *section, cJSON *match, cJSON *v)
-{
-	cJSON *e = cJSON_CreateArray(), *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "op", op);
-	cJSON_AddStringToObject(o, "section", section);
-	if (match)
-		cJSON_AddItemToObject(o, "match", match);
-	if (v)
-		cJSON_AddItemToObject(o, strcmp(op, "add") ? "set" : "value", v);
-	cJSON_AddItemToArray(e, o);
-	return e;
-}
-
 /* kv - {key: value} with a string value */
 static cJSON *kv(const char *key, const char *value)
 {
@@ -126,7 +113,7 @@ static int plan_send_from_alias(const struct snapshot *s, const struct finding *
 	{
 		cJSON *set = cJSON_CreateObject();
 		cJSON_AddTrueToObject(set, "send_from_alias");
-		last_change(plan)->effect = effect("set", "policy", NULL, set);
+		last_change(plan)->effect = fix_effect_op("set", "policy", NULL, set);
 	}
 	return 1;
 }
@@ -146,7 +133,7 @@ static int plan_remote_domain(const struct snapshot *s, const struct finding *f,
 			   "AutoForwardEnabled", xstrdup("true"), xstrdup("false"), p);
 		cJSON *set = cJSON_CreateObject();
 		cJSON_AddFalseToObject(set, "auto_forward");
-		last_change(plan)->effect = effect("set", "policy.remote_domains",
+		last_change(plan)->effect = fix_effect_op("set", "policy.remote_domains",
 						   kv("domain", rd->domain), set);
 		return 1;
 	}
@@ -205,7 +192,7 @@ static int plan_inbox_rule(const struct snapshot *s, const struct finding *f, co
 		cJSON_AddStringToObject(m, "via", forward_via_name(VIA_INBOX_RULE));
 		cJSON_AddStringToObject(m, "id", fw->id);
 		cJSON_AddFalseToObject(set, "enabled");
-		last_change(plan)->effect = effect("set", "forwards", m, set);
+		last_change(plan)->effect = fix_effect_op("set", "forwards", m, set);
 		n++;
 	}
 	return n;
@@ -244,7 +231,7 @@ static int plan_mailbox_forwarding(const struct snapshot *s, const struct findin
 			   old, m365_forwarding_cleared(), p);
 		cJSON *m = kv("from", fw->from);
 		cJSON_AddStringToObject(m, "via", forward_via_name(VIA_MAILBOX));
-		last_change(plan)->effect = effect("remove", "forwards", m, NULL);
+		last_change(plan)->effect = fix_effect_op("remove", "forwards", m, NULL);
 		return 1;
 	}
 	return 0;
@@ -303,7 +290,7 @@ static int plan_scoped(const struct snapshot *s, const struct finding *f,
 		cJSON_AddItemToObject(v, "users", cJSON_CreateStringArray(&mbx, 1));
 		cJSON_AddItemToObject(v, "groups", cJSON_CreateArray());
 		cJSON_AddItemToObject(v, "domains", cJSON_CreateArray());
-		last_change(plan)->effect = effect("add", "policy.outbound_forwarding", NULL, v);
+		last_change(plan)->effect = fix_effect_op("add", "policy.outbound_forwarding", NULL, v);
 		last_change(plan)->note = xstrfmt("explicit variant: widens external forwarding for "
 						  "exactly %s (a new policy scoped to it)", mbx);
 		last_change(plan)->chosen = true;
@@ -328,7 +315,7 @@ static int plan_org_wide(const struct snapshot *s, const struct finding *f, stru
 			   xstrdup("\"On\""), p);
 		cJSON *set = cJSON_CreateObject();
 		cJSON_AddStringToObject(set, "mode", "on");
-		last_change(plan)->effect = effect("set", "policy.outbound_forwarding",
+		last_change(plan)->effect = fix_effect_op("set", "policy.outbound_forwarding",
 						   kv("name", op->name), set);
 		last_change(plan)->note = xstrfmt("explicit variant: widens external forwarding for "
 						  "everyone policy '%s' covers", op->name);

@@ -142,7 +142,7 @@ static void print_change(FILE *out, const char *lead, const struct fix_change *c
 		fprintf(out, "     why: %s\n", note);
 	free(note);
 	if (it && it->reason)
-		fprintf(out, "     %s: %s\n", it->selected ? "chosen explicitly although it" : "not applied",
+		fprintf(out, "     %s%s\n", it->selected ? "chosen explicitly although it " : "not applied: ",
 			it->reason);
 	fprintf(out, "     fix: %s, %s\n", c->fix_id,
 		c->reversible ? "reversible (aliasaudit undo)" : "NOT reversible");

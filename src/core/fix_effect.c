@@ -127,6 +127,20 @@ static int apply_op(cJSON *snap, const cJSON *op, char **err)
 	return 0;
 }
 
+/* fix_effect_op - see fix_simulate.h */
+cJSON *fix_effect_op(const char *op, const char *section, cJSON *match, cJSON *v)
+{
+	cJSON *e = cJSON_CreateArray(), *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "op", op);
+	cJSON_AddStringToObject(o, "section", section);
+	if (match)
+		cJSON_AddItemToObject(o, "match", match);
+	if (v)
+		cJSON_AddItemToObject(o, strcmp(op, "add") ? "set" : "value", v);
+	cJSON_AddItemToArray(e, o);
+	return e;
+}
+
 /* fix_effect_apply - see fix_simulate.h */
 int fix_effect_apply(cJSON *snapshot, const cJSON *effect, char **err)
 {

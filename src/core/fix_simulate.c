@@ -320,6 +320,26 @@ static int drop_one(struct sim *sm, struct fix_proof *p, const struct idset *all
 	return drop_introducer(sm, p, all, set, err);
 }
 
+/* mark_included - an explicitly chosen change that the plan defeats stays
+ * chosen, but the plan says so */
+static int mark_included(struct sim *sm, struct fix_proof *p, const struct idset *all, char **err)
+{
+	for (size_t i = 0; i < p->nr; i++) {
+		struct fix_proof_item *it = &p->items[i];
+		long j;
+		if (!it->included || !simulable(it, &sm->plan->changes[i]) || !still_there(it, all))
+			continue;
+		if ((j = defeater(sm, p, i, err)) == -2)
+			return -1;
+		free(it->reason);
+		it->verdict = FV_DEFEATED;
+		it->reason = j >= 0 ? xstrfmt("is defeated by %s: with both, what it resolves comes back",
+					      p->items[j].key)
+				    : xstrdup("is defeated by the rest of the plan");
+	}
+	return 0;
+}
+
 /* choose - deselect defeated changes until the selected plan is stable, then
  * record what the whole plan resolves and introduces */
 static int choose(struct sim *sm, struct fix_proof *p, char **err)
@@ -337,6 +357,8 @@ static int choose(struct sim *sm, struct fix_proof *p, char **err)
 			break;
 		idset_release(&all);
 	}
+	if (mark_included(sm, p, &all, err))
+		goto out;
 	diff_into(&sm->before, &all, NULL, NULL, &p->introduced, &p->nr_introduced);
 	for (size_t i = 0; i < sm->before.nr; i++)
 		p->nr_resolved += !idset_has(&all, sm->before.ids[i]);

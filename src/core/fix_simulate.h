@@ -64,6 +64,9 @@ void fix_proof_selected(const struct fix_proof *p, const struct fix_plan *plan,
 
 /* fix_change_key - the change's stable key ("c-" + 8 hex digits) into buf */
 void fix_change_key(const struct fix_change *c, char buf[12]);
+/* fix_effect_op - a one-operation effect [{"op", "section", "match"?, "set"
+ * or, for add, "value"?}]; takes match and v (either may be NULL) */
+cJSON *fix_effect_op(const char *op, const char *section, cJSON *match, cJSON *v);
 /* fix_effect_apply - apply effect to a snapshot's JSON form in place; 0 or -1 with *err */
 int fix_effect_apply(cJSON *snapshot, const cJSON *effect, char **err);
 /* fix_effect_evidence - true when every area effect depends on was read in s;

@@ -45,7 +45,7 @@ grep -q '"method":"PATCH"' "$MOCKLOG" && fail "a plan sent a PATCH"
 run "$AA" fix -c "$CFG" --include "$star"
 expect_rc 0
 out_has 'Plan: 5 changes'
-out_has 'chosen explicitly although it: introduces 1 finding'
+out_has 'chosen explicitly although it introduces 1 finding'
 out_has 'the plan resolves .* findings and introduces 1'
 run "$AA" fix -c "$CFG" --include c-00000000
 expect_rc 2

@@ -134,6 +134,15 @@ static void test_prove_defeated_and_include(void **state)
 	assert_true(pr.items[1].selected);
 	assert_int_equal(pr.nr_introduced, 0);
 	fix_proof_release(&pr);
+	/* chosen explicitly, the defeated change stays in the plan, and the plan says so */
+	char akey[12];
+	fix_change_key(&p.changes[0], akey);
+	const char *inc0[] = { akey };
+	assert_int_equal(fix_prove(&snap, 1, &base, &p, inc0, 1, &pr, &err), 0);
+	assert_true(pr.items[0].selected && pr.items[0].included);
+	assert_int_equal(pr.items[0].verdict, FV_DEFEATED);
+	assert_non_null(strstr(pr.items[0].reason, key));
+	fix_proof_release(&pr);
 
 	/* the scoped allow for alice widens egress: it introduces forward.external-auth
 	 * there; --include chooses it, and the plan shows what it introduces */
