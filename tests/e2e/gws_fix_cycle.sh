@@ -5,8 +5,10 @@
 # id). The same for the cross-tenant loop, broken at bob's Gmail
 # auto-forwarding: undo restores enabled, emailAddress and disposition (and
 # an undo to an address that is no accepted forwarding address fails). The
-# journal is 0600, holds the whole filter and no secret; a second undo
-# changes nothing.
+# journal is 0600, holds the whole filter and no secret, and is bound to the
+# customer id (read from a Directory user of my_customer): undo with another
+# customer configured under the same name is refused; a second undo changes
+# nothing.
 . "$ROOT/tests/e2e/lib/lib.sh"
 . "$ROOT/tests/e2e/lib/gws_fix_mock.sh"
 gws_start
@@ -26,6 +28,7 @@ jq -s -e '[.[] | select(.type == "intent" and .change.setting == "filter")][0].c
 	and .params == {"user":"frank@fabrikam.com","filterId":"ANe1Bmj-frank"}' "$J" >/dev/null ||
 	fail "the journal does not keep the whole filter"
 no_secrets "$J" "$T/out" "$T/err"
+[ "$(head -n 1 "$J" | jq -r .tenants.fabrikam)" = C03fabr1k ] || fail "the journal is not bound to the customer id"
 # the writes: one per change, each with the owner's own token
 [ "$(gws_writes)" -eq 3 ] || fail "want 3 writes, got $(gws_writes)"
 jq -r 'select(.gmail_write) | .gmail_write + " " + .sub + " " + .path' "$MOCKLOG" >"$T/writes"
@@ -45,6 +48,13 @@ gws_state "$T/state1"
 jq -e '."bob@fabrikam.com".sendAs[] | select(.sendAsEmail == "bob@fabrikam-alias.com") |
 	.verificationStatus == "accepted" and .treatAsAlias == true' "$T/state1" >/dev/null || fail "send-as not created"
 
+# another customer under the same tenant name: refused before any request
+sed 's/^customer = .*/customer = C99other/' "$GCFG" >"$T/other.ini"
+nw=$(gws_writes)
+run "$AA" undo "$J" --yes -c "$T/other.ini"
+expect_rc 2; err_lines 1
+err_has "changed tenant 'fabrikam' with id C03fabr1k, but the configured tenant 'fabrikam' has id C99other: refusing to undo another tenant"
+[ "$(gws_writes)" -eq "$nw" ] || fail "undo of another customer wrote"
 run "$AA" undo "$J" --yes
 expect_rc 0
 err_has 'undo 1: fabrikam: filter .from:boss@fabrikam.com. of frank@fabrikam.com filter ... reverted'
