@@ -195,12 +195,27 @@ static int write_treat(struct gws_session *gs, const struct fix_change *c, const
 	return rc;
 }
 
-/* write_sendas - create the send-as v, or delete it when v is null */
+/* write_sendas - create the send-as v, or delete it when v is null. A create
+ * retried after a 5xx that took effect meets 409 "duplicate": the send-as is
+ * read back and, when it is the one asked for, counts as created. */
 static int write_sendas(struct gws_session *gs, const struct fix_change *c, const cJSON *v, char **err)
 {
+	cJSON *live;
+	char *e2 = NULL;
+	bool same;
 	if (cJSON_IsNull(v))
 		return write_call(gs, param(c, "user"), "DELETE", "sendAs", param(c, "sendAsEmail"), NULL, err);
-	return write_call(gs, param(c, "user"), "POST", "sendAs", NULL, v, err);
+	if (!write_call(gs, param(c, "user"), "POST", "sendAs", NULL, v, err))
+		return 0;
+	if (!strstr(*err, "HTTP 409") || !(live = read_sendas(gs, c, &e2))) {
+		free(e2);
+		return -1;
+	}
+	same = cJSON_Compare(live, v, 1);
+	cJSON_Delete(live);
+	if (same)
+		FREE_AND_NULL(*err);
+	return same ? 0 : -1;
 }
 
 /* write_autofwd - PUT autoForwarding v */

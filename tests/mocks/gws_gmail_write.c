@@ -279,6 +279,34 @@ static void delete_filter(cJSON *g, const char *id, struct mresp *rs)
 	answer(rs, NULL);
 }
 
+static cJSON *fail_rules;   /* fail_after_write: [{"method", "match", "status", "times"}] (knob_mu) */
+
+/* fail_after - the fail_after_write knob: a write that took effect answers
+ * with status instead (Google documents 500/503 as retryable "backendError";
+ * it is silent on whether the write took effect, so the client must read
+ * back: https://developers.google.com/gmail/api/guides/handle-errors) */
+static void fail_after(const char *method, const char *what, struct mresp *rs)
+{
+	cJSON *r;
+	if (rs->status < 200 || rs->status > 299)
+		return;
+	pthread_mutex_lock(&knob_mu);
+	cJSON_ArrayForEach(r, fail_rules) {
+		const char *m = cJSON_GetStringValue(cJSON_GetObjectItem(r, "method"));
+		const char *w = cJSON_GetStringValue(cJSON_GetObjectItem(r, "match"));
+		cJSON *st = cJSON_GetObjectItem(r, "status"), *times = cJSON_GetObjectItem(r, "times");
+		if ((m && strcmp(m, method)) || (w && !strstr(what, w)) || !cJSON_IsNumber(st) ||
+		    (cJSON_IsNumber(times) && times->valuedouble == 0))
+			continue;
+		if (cJSON_IsNumber(times) && times->valuedouble > 0)
+			cJSON_SetNumberValue(times, times->valuedouble - 1);
+		gws_error(rs, (unsigned)st->valuedouble, "backendError", "UNAVAILABLE",
+			  "The service is currently unavailable.");
+		break;
+	}
+	pthread_mutex_unlock(&knob_mu);
+}
+
 /* gws_gmail_write - see gws_mock.h */
 void gws_gmail_write(const char *method, const char *sub, const cJSON *u, cJSON *g, const char *what,
 		     const char *body, size_t body_len, struct mresp *rs)
@@ -307,6 +335,7 @@ void gws_gmail_write(const char *method, const char *sub, const cJSON *u, cJSON 
 		delete_filter(g, id, rs);
 	else
 		gws_error(rs, 404, "notFound", "NOT_FOUND", "Requested entity was not found.");
+	fail_after(method, what, rs);
 	cJSON_Delete(b);
 	free(coll);
 	free(id);
@@ -392,6 +421,10 @@ int gws_knobs_set(const char *text)
 	pthread_mutex_lock(&knob_mu);
 	if ((v = cJSON_GetObjectItem(j, "write_delay_ms")) && cJSON_IsNumber(v))
 		write_delay_ms = (long)v->valuedouble;
+	if ((v = cJSON_GetObjectItem(j, "fail_after_write")) && cJSON_IsArray(v)) {
+		cJSON_Delete(fail_rules);
+		fail_rules = cJSON_Duplicate(v, 1);
+	}
 	if ((v = cJSON_GetObjectItem(j, "tamper")) && cJSON_IsArray(v)) {
 		tampers_clear();
 		cJSON_ArrayForEach(r, v) {
@@ -439,6 +472,8 @@ void gws_control_handler(struct mreq *rq, struct mresp *rs)
 void gws_write_cleanup(void)
 {
 	pthread_mutex_lock(&knob_mu);
+	cJSON_Delete(fail_rules);
+	fail_rules = NULL;
 	tampers_clear();
 	pthread_mutex_unlock(&knob_mu);
 }
