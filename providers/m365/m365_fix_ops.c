@@ -557,11 +557,12 @@ out:
 static int record_identity(struct m365_session *ms, cJSON *params, char **err)
 {
 	const char *id = param_str(params, "identity");
-	cJSON *p = cJSON_CreateObject(), *rows = NULL, *row;
+	cJSON *p, *rows = NULL, *row;
 	long st;
 	int ret = -1;
 	if (strcmp(param_str(params, "op"), "mailbox-forwarding") || *param_str(params, "guid"))
 		return 0;
+	p = cJSON_CreateObject();
 	cJSON_AddStringToObject(p, "Identity", id);
 	if (exo_call(ms, "Get-Mailbox", p, id, &rows, &st, err))
 		return -1;
