@@ -11,6 +11,7 @@
  * token or secret into a change, a message or the journal.
  */
 #include "m365.h"
+#include "m365_collect.h"
 #include "odata.h"
 #include "base/util.h"
 
@@ -45,44 +46,22 @@ static char *describe(const struct http_request *r, const char *what, bool graph
 	return out;
 }
 
-/* exo_req - an InvokeCommand request for cmdlet with params (taken); reads
- * ask for Exchange's largest page (Prefer: odata.maxpagesize) */
+/* exo_req - the collection's InvokeCommand request (m365_request.c: Prefer
+ * odata.maxpagesize and the ExchangeOnlineManagement headers), routed by the
+ * mailbox when the cmdlet is about one */
 static struct http_request *exo_req(struct m365_session *ms, const char *cmdlet, cJSON *params,
 				    const char *mailbox)
 {
-	cJSON *body = cJSON_CreateObject(), *ci = cJSON_AddObjectToObject(body, "CmdletInput");
-	char *url = xstrfmt("%s/adminapi/beta/%s/InvokeCommand", ms->exchange_url, ms->tenant_id);
-	char *anchor = mailbox ? xstrfmt("SMTP:%s", mailbox) : xstrfmt("%s%s", M365_ANCHOR, ms->tenant_id);
-	struct http_request *r = http_request_new("POST", url);
-	char *text;
-
-	cJSON_AddStringToObject(ci, "CmdletName", cmdlet);
-	cJSON_AddItemToObject(ci, "Parameters", params ? params : cJSON_CreateObject());
-	text = cJSON_PrintUnformatted(body);
-	http_request_add_header(r, "Content-Type", "application/json");
-	http_request_add_header(r, "Accept", "application/json");
-	http_request_add_header(r, "Prefer", "odata.maxpagesize=1000");
-	http_request_add_header(r, "X-AnchorMailbox", anchor);
-	if (mailbox)
-		http_request_add_header(r, "parameter-based-routing", "true");
-	http_request_add_header(r, "X-CmdletName", cmdlet);
-	http_request_add_header(r, "X-ResponseFormat", "json");
-	http_request_add_header(r, "X-ClientApplication", "aliasaudit");
-	http_request_set_body(r, text, strlen(text));
-	r->auth = &ms->exchange.base;
-	cJSON_Delete(body);
-	free(text);
-	free(url);
-	free(anchor);
+	struct http_request *r = m365_exo_request(ms, cmdlet, params);
+	if (!mailbox)
+		return r;
+	for (size_t i = 0; i < r->nr_headers; i++)
+		if (!strcasecmp(r->headers[i].name, "X-AnchorMailbox")) {
+			free(r->headers[i].value);
+			r->headers[i].value = xstrfmt("SMTP:%s", mailbox);
+		}
+	http_request_add_header(r, "parameter-based-routing", "true");
 	return r;
-}
-
-/* keep_row - odata_pager.each: a copy of the row into the array ctx */
-static int keep_row(void *ctx, cJSON *item, char **err)
-{
-	(void)err;
-	cJSON_AddItemToArray(ctx, cJSON_Duplicate(item, 1));
-	return 0;
 }
 
 /* exo_call - run cmdlet with params (taken); *value = every page's "value"
@@ -102,7 +81,7 @@ static int exo_call(struct m365_session *ms, const char *cmdlet, cJSON *params,
 			ret = -1;
 		}
 	} else {
-		struct odata_pager p = { .tmpl = r, .repost = true, .each = keep_row,
+		struct odata_pager p = { .tmpl = r, .repost = true, .each = m365_keep_item,
 					 .ctx = cJSON_CreateArray() };
 		*value = NULL;
 		odata_pager_run(ms->http, &p, 1);
