@@ -282,10 +282,32 @@ static int ops_for(const struct fix_change *c, char **err)
 }
 
 /* gws_read_value - see provider.h */
+/* same_object - the mailbox (and send-as) the params point at are the ones
+ * the change names ("... of <user>", "send-as <email> of <user>"): a journal
+ * edited to point a revert at another mailbox is refused, never written */
+static bool same_object(const struct fix_change *c, char **err)
+{
+	const char *user = param(c, "user"), *sa = param(c, "sendAsEmail");
+	size_t lo = strlen(c->object), lu = user ? strlen(user) : 0;
+	char *want_sa = sa ? xstrfmt("send-as %s of ", sa) : NULL;
+	bool ok = user && lo > lu + 4 && !strncmp(c->object + lo - lu - 4, " of ", 4) &&
+		  str_eq_nocase(c->object + lo - lu, user);
+	if (ok && want_sa)
+		ok = !strncasecmp(c->object, want_sa, strlen(want_sa));
+	free(want_sa);
+	if (!ok && user)
+		*err = xstrfmt("'%s' is not the object the change's params point at (user %s%s%s): an "
+			       "edited or misdirected journal?", c->object, user, sa ? ", send-as " : "",
+			       sa ? sa : "");
+	return ok || !user;
+}
+
 int gws_read_value(struct provider_session *ps, const struct fix_change *c, char **out, char **err)
 {
 	int k = ops_for(c, err);
 	cJSON *v;
+	if (k >= 0 && !same_object(c, err))
+		return -1;
 	if (k < 0 || !(v = setting_ops[k].read((struct gws_session *)ps, c, err)))
 		return -1;
 	*out = cJSON_PrintUnformatted(v);
