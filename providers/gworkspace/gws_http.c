@@ -211,6 +211,15 @@ static long quota_wait(struct http_request *r, const struct gws_quota *q, long *
 	return d;
 }
 
+/* own_retry - r (sent with max_tries 1) ended in what the layer below
+ * would have retried: 408, 429, 5xx, or no answer at all */
+static bool own_retry(const struct http_request *r)
+{
+	if (r->auth_failed)
+		return false;
+	return r->status ? http_retryable_status(r->status) : r->error != NULL;
+}
+
 /* gws_run - see gws.h */
 size_t gws_run(struct http_client *c, struct http_request **reqs, size_t n)
 {
@@ -243,6 +252,15 @@ size_t gws_run_quota(struct http_client *c, struct http_request **reqs, size_t n
 			if (q && gws_is_read_quota(r->status, r->resp.buf, r->resp.len)) {
 				if ((d = quota_wait(r, q, &waited[idx], &rounds[idx])) < 0)
 					continue;
+			} else if (r->max_tries == 1 && own_retry(r)) {
+				/* the layer below answered at once: the generic retries are ours */
+				if (tries[idx] >= max) {
+					free(r->error);
+					r->error = r->status ? xstrfmt("HTTP %ld after %d tries", r->status, tries[idx]) :
+						xstrfmt("no answer after %d tries", tries[idx]);
+					continue;
+				}
+				d = http_retry_delay_ms(r->retry_after, tries[idx], &seed);
 			} else if (r->error || r->status != 403 ||
 				   !gws_retryable(r->status, r->resp.buf, r->resp.len, r->retry_after, &d)) {
 				continue;
@@ -407,6 +425,19 @@ static int page_done(struct gws_pager *p, struct http_request *r, char **token)
 	return 0;
 }
 
+/* page_request - the GET of one page of p at url; a pager that watches a
+ * read quota gets the first 429 at once (max_tries 1: its quota 429 is
+ * waited out by gws_run_quota, not retried in a few seconds below) */
+static struct http_request *page_request(const struct gws_pager *p, const char *url)
+{
+	struct http_request *r = http_request_new("GET", url);
+	http_request_add_header(r, "Accept", "application/json");
+	r->auth = p->auth;
+	if (p->quota)
+		r->max_tries = 1;
+	return r;
+}
+
 /* run_pages - one page of each pager in batch[0..nb) (owner[k] its pager),
  * together; a pager's read-quota bound applies to the requests of all (only
  * the Policy API answers with that quota's text) */
@@ -429,9 +460,7 @@ size_t gws_pager_run(struct http_client *c, struct gws_pager *p, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		p[i].items = cJSON_CreateArray();
-		cur[i] = http_request_new("GET", p[i].url);
-		http_request_add_header(cur[i], "Accept", "application/json");
-		cur[i]->auth = p[i].auth;
+		cur[i] = page_request(&p[i], p[i].url);
 	}
 	for (;;) {
 		size_t nb = 0;
@@ -455,9 +484,7 @@ size_t gws_pager_run(struct http_client *c, struct gws_pager *p, size_t n)
 				failed++;
 			if (token) {
 				u = page_url(p[i].url, token);
-				cur[i] = http_request_new("GET", u);
-				http_request_add_header(cur[i], "Accept", "application/json");
-				cur[i]->auth = p[i].auth;
+				cur[i] = page_request(&p[i], u);
 				if (p[i].delay_ms > wait)
 					wait = p[i].delay_ms;
 				free(u);

@@ -233,6 +233,7 @@ struct http_request *http_request_clone(const struct http_request *r)
 	if (r->body)
 		http_request_set_body(c, r->body, r->body_len);
 	c->auth = r->auth;
+	c->max_tries = r->max_tries;
 	return c;
 }
 
@@ -459,6 +460,7 @@ static bool xfer_done(struct http_client *c, struct xfer *x, CURLcode rc)
 {
 	struct http_request *r = x->r;
 	long status = 0;
+	int max = r->max_tries > 0 ? r->max_tries : c->max_tries;
 	char *u;
 	if (x->too_large) {
 		u = url_for_message(r->url);
@@ -467,14 +469,14 @@ static bool xfer_done(struct http_client *c, struct xfer *x, CURLcode rc)
 		return true;
 	}
 	if (rc != CURLE_OK) {
-		if (retryable_curl(rc) && r->tries < c->max_tries) {
+		if (retryable_curl(rc) && r->tries < max) {
 			r->not_before_ms = http_now_ms() + http_backoff_ms(r->tries, &c->seed);
 			return false;
 		}
 		u = url_for_message(r->url);
 		r->error = xstrfmt("%s: %s%s%s", u, x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc),
 				   r->tries > 1 ? " after " : "",
-				   r->tries > 1 ? (r->tries == c->max_tries ? "all tries" : "retries") : "");
+				   r->tries > 1 ? (r->tries == max ? "all tries" : "retries") : "");
 		free(u);
 		return true;
 	}
@@ -490,7 +492,7 @@ static bool xfer_done(struct http_client *c, struct xfer *x, CURLcode rc)
 		return false;
 	}
 	if (http_retryable_status(status)) {
-		if (r->tries < c->max_tries) {
+		if (r->tries < max) {
 			r->not_before_ms = http_now_ms() +
 				http_retry_delay_ms(r->retry_after, r->tries, &c->seed);
 			return false;

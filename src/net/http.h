@@ -74,6 +74,7 @@ struct http_request {
 	struct http_header *headers; size_t nr_headers, alloc_headers;
 	char *body; size_t body_len;
 	struct http_auth *auth;  /* not owned; NULL: no Authorization */
+	int max_tries;           /* 0: the client's limit; 1: answered as it comes (the caller retries) */
 
 	/* what came back */
 	long status;             /* last HTTP status, 0 when none */
