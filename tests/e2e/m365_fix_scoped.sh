@@ -8,7 +8,9 @@
 #  - undo with Exchange answering one row per page (the created policy and
 #    rule sit on a later page: the re-read follows @odata.nextLink) removes
 #    both and gives bob's rule its priority back: the mock's whole state is
-#    the one before the apply.
+#    the one before the apply;
+#  - the same when Exchange does not close the gap a removed rule leaves:
+#    undo sets bob's rule back to the priority the plan recorded.
 . "$ROOT/tests/e2e/lib/lib.sh"
 . "$ROOT/tests/e2e/lib/mock.sh"
 . "$ROOT/tests/e2e/lib/m365_fix_mock.sh"
@@ -57,4 +59,15 @@ m365_state "$T/state2"
 diff -u "$T/state0" "$T/state2" || fail "after undo the mock's state differs from before the apply"
 audit_ids "$T/third"
 diff -u "$T/first" "$T/third" || fail "after undo the audit differs"
+
+# again, with a removal that leaves bob's rule at priority 1
+m365_knobs '{"keep_priority_gaps": true, "fail_after_write": []}'
+run "$AA" fix -c "$CFG" --check forward.blocked --fix-variant scoped --apply --yes --journal "$T/j2"
+expect_rc 0
+run "$AA" undo "$(the_journal "$T/j2")" --yes
+expect_rc 0
+grep -q '"m365_write":"Set-HostedOutboundSpamFilterRule","identity":"Allow forwarding - bob","status":200' "$MOCKLOG" ||
+	fail "bob's rule priority was not restored"
+m365_state "$T/state3"
+diff -u "$T/state0" "$T/state3" || fail "after undo (gaps kept) the mock's state differs"
 pass

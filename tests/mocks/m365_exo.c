@@ -61,6 +61,7 @@ static const struct cmdlet cmdlets[] = {
 	{ "New-HostedOutboundSpamFilterRule", { "Name", "HostedOutboundSpamFilterPolicy", "From", "FromMemberOf",
 						"SenderDomainIs", "ExceptIfFrom", "ExceptIfFromMemberOf",
 						"ExceptIfSenderDomainIs", "Priority", "Enabled", "Confirm" } },
+	{ "Set-HostedOutboundSpamFilterRule", { "Identity", "Priority", "Confirm" } },
 	{ "Remove-HostedOutboundSpamFilterRule", { "Identity", "Confirm" } },
 };
 

@@ -16,7 +16,10 @@
  * Fix-test knob (POST /_m365/knobs {"fail_after_write": [{"cmdlet", "status",
  * "times"}]}): the write is made, then answered with that status (a 5xx
  * after the change took effect server-side; the client's retry then meets
- * "already exists"). GET /_m365/state dumps the live tenant (the whole
+ * "already exists"); {"keep_priority_gaps": true}: Remove-HostedOutboundSpamFilterRule
+ * leaves the other rules' priorities as they are (the docs say priorities
+ * are unique, not that a removal renumbers: a client must not rely on it).
+ * GET /_m365/state dumps the live tenant (the whole
  * fixture) so tests compare the state before and after a fix field by field.
  */
 #include "m365_mock.h"
@@ -26,6 +29,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+static pthread_mutex_t fail_mu = PTHREAD_MUTEX_INITIALIZER;
+static cJSON *fail_rules;   /* [{"cmdlet", "status", "times"}] */
+static bool keep_gaps;      /* keep_priority_gaps knob */
 
 #define HOSTED_POLICY "Get-HostedOutboundSpamFilterPolicy"
 #define HOSTED_RULE "Get-HostedOutboundSpamFilterRule"
@@ -426,7 +433,11 @@ static void remove_rule(cJSON *params, const char *tenant, struct mresp *rs)
 	pr = cJSON_GetObjectItem(r, "Priority");
 	prio = cJSON_IsNumber(pr) ? pr->valuedouble : 1e9;
 	remove_from(HOSTED_RULE, r);
-	shift_priorities((long)prio + 1, -1);
+	pthread_mutex_lock(&fail_mu);
+	bool keep = keep_gaps;
+	pthread_mutex_unlock(&fail_mu);
+	if (!keep)
+		shift_priorities((long)prio + 1, -1);
 	write_ok(rs, tenant, NULL);
 }
 
@@ -468,8 +479,6 @@ static const struct {
 	{ "Remove-HostedOutboundSpamFilterRule", remove_rule },
 };
 
-static pthread_mutex_t fail_mu = PTHREAD_MUTEX_INITIALIZER;
-static cJSON *fail_rules;   /* [{"cmdlet", "status", "times"}] */
 
 /* fail_after - the fail_after_write knob: a write that succeeded answers with
  * a 5xx instead (Exchange Online can fail a request after committing it; the
@@ -498,11 +507,14 @@ static void fail_after(const char *cmdlet, struct mresp *rs)
 void m365_write_knobs(const cJSON *knobs)
 {
 	cJSON *v = cJSON_GetObjectItem(knobs, "fail_after_write");
-	if (!cJSON_IsArray(v))
-		return;
+	cJSON *k = cJSON_GetObjectItem(knobs, "keep_priority_gaps");
 	pthread_mutex_lock(&fail_mu);
-	cJSON_Delete(fail_rules);
-	fail_rules = cJSON_Duplicate(v, 1);
+	if (cJSON_IsArray(v)) {
+		cJSON_Delete(fail_rules);
+		fail_rules = cJSON_Duplicate(v, 1);
+	}
+	if (cJSON_IsBool(k))
+		keep_gaps = cJSON_IsTrue(k);
 	pthread_mutex_unlock(&fail_mu);
 }
 
