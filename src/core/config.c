@@ -296,8 +296,8 @@ static int config_parse(const char *path, struct config *cfg, char **err)
 	}
 	for (size_t i = 0; i < cfg->nr_tenants; i++) {
 		if (!cfg->tenants[i].provider) {
-			*err = xstrfmt("%s:%d: tenant '%s': missing key 'provider' (m365 or gworkspace)",
-				       path, cfg->tenants[i].line, cfg->tenants[i].name);
+			*err = xstrfmt("%s:%d: tenant '%s': missing key 'provider' (%s)", path,
+				       cfg->tenants[i].line, cfg->tenants[i].name, provider_names());
 			return -1;
 		}
 	}
