@@ -68,8 +68,7 @@ const struct fix_def fix_plus_addressing_enable = {
 	.id = "m365.org.plus-addressing", .automated = false,
 	.title = "Turn plus addressing back on",
 	.steps = "Set-OrganizationConfig -DisablePlusAddressInRecipients $false (Exchange admin "
-		 "center > Settings > Mail flow > Turn on plus addressing for your organization); "
-		 "Postfix: recipient_delimiter = + in main.cf, then postfix reload",
+		 "center > Settings > Mail flow > Turn on plus addressing for your organization)",
 };
 const struct fix_def fix_gws_treat_as_alias_off = {
 	.id = "gws.sendas.treat-as-alias-off", .automated = true,
@@ -114,15 +113,13 @@ const struct fix_def fix_route_fix_target = {
 	.title = "Point the alias, forward or member at an existing recipient, or remove it",
 	.steps = "Correct the typo or recreate the recipient; Exchange: Set-Mailbox/Set-InboxRule "
 		 "with the right address, Remove-DistributionGroupMember for a stale member; Google: "
-		 "Admin console > Directory > Groups, or the user's Gmail settings; Postfix: correct the "
-		 "virtual_alias_maps/aliases entry, postmap (or newaliases) the table",
+		 "Admin console > Directory > Groups, or the user's Gmail settings",
 };
 const struct fix_def fix_route_flatten = {
 	.id = "route.flatten", .automated = false,
 	.title = "Flatten the chain: point the first address directly at the final mailbox",
 	.steps = "Make the first address an alias (proxy address / Google alias) of the final "
-		 "mailbox, or forward it there directly, and remove the intermediate hop (Postfix: "
-		 "make the first virtual_alias_maps entry name the final address)",
+		 "mailbox, or forward it there directly, and remove the intermediate hop",
 };
 const struct fix_def fix_route_enable_target = {
 	.id = "route.enable-target", .automated = false,
@@ -137,10 +134,7 @@ const struct fix_def fix_catchall_scope = {
 	.steps = "Exchange: add the exception 'The recipient is located Inside the organization' "
 		 "(or use a dynamic group) to the redirect transport rule so explicit recipients "
 		 "keep their mail; Google: Admin console > Apps > Google Workspace > Gmail > Default "
-		 "routing: apply to unrecognized addresses only; Postfix: give every mailbox its own "
-		 "virtual_alias_maps entry (user@domain user@domain: virtual(5) looks up user@domain "
-		 "in every table before @domain), or move a regexp/pcre catch-all after the tables of explicit aliases "
-		 "(virtual(5)). Prefer explicit aliases.",
+		 "routing: apply to unrecognized addresses only. Prefer explicit aliases.",
 };
 const struct fix_def fix_group_remove_member = {
 	.id = "route.group.remove-member", .automated = false,

@@ -19,7 +19,8 @@
 #include <string.h>
 
 static const char usage[] =
-"usage: aliasaudit probe ADDRESS... (--server HOST[:PORT] | --mx) [--from ADDR]\n"
+"usage: aliasaudit probe ADDRESS... (--server HOST[:PORT] | --mx [--resolver IP[:PORT]]\n"
+"                        [--port N]) [--from ADDR]\n"
 "                        [--snapshot FILE]... [-c FILE [-t TENANT]...] [-f text|json]\n"
 "                        [--max-rcpt N] [--pause SECONDS] [--timeout SECONDS]\n"
 "                        [--require-tls] [--ca-file FILE] [--helo NAME]\n"
@@ -34,6 +35,8 @@ static const char usage[] =
 "\n"
 "  -s, --server HOST[:PORT]  the server to ask (port 25 by default)\n"
 "      --mx                the preferred MX of each address's domain\n"
+"      --resolver IP[:PORT]  with --mx: ask this DNS server (default: resolv.conf)\n"
+"      --port N            with --mx: the SMTP port (default 25)\n"
 "      --from ADDR         MAIL FROM address (default: the null sender <>)\n"
 "      --snapshot FILE     compare with the audit of this snapshot (repeatable)\n"
 "  -c, --config FILE       compare with the live audit of the config's tenants\n"
@@ -51,7 +54,7 @@ static const char usage[] =
 "differs from the prediction; 2 usage or config error; 3 some address could\n"
 "not be probed (connection, TLS, timeout).\n";
 
-enum { OPT_MX = 256, OPT_FROM, OPT_SNAPSHOT, OPT_MAX_RCPT, OPT_PAUSE, OPT_TIMEOUT, OPT_REQ_TLS,
+enum { OPT_MX = 256, OPT_RESOLVER, OPT_PORT, OPT_FROM, OPT_SNAPSHOT, OPT_MAX_RCPT, OPT_PAUSE, OPT_TIMEOUT, OPT_REQ_TLS,
        OPT_CA, OPT_HELO };
 
 static const struct option options[] = {
@@ -64,7 +67,9 @@ static const struct option options[] = {
 	{ "max-rcpt", required_argument, NULL, OPT_MAX_RCPT },
 	{ "mx", no_argument, NULL, OPT_MX },
 	{ "pause", required_argument, NULL, OPT_PAUSE },
+	{ "port", required_argument, NULL, OPT_PORT },
 	{ "require-tls", no_argument, NULL, OPT_REQ_TLS },
+	{ "resolver", required_argument, NULL, OPT_RESOLVER },
 	{ "server", required_argument, NULL, 's' },
 	{ "snapshot", required_argument, NULL, OPT_SNAPSHOT },
 	{ "tenant", required_argument, NULL, 't' },
@@ -106,6 +111,12 @@ static int parse_args(int argc, char **argv, struct probe_args *a)
 		switch (c) {
 		case 's': a->po.server = optarg; break;
 		case OPT_MX: a->po.use_mx = true; break;
+		case OPT_RESOLVER: a->po.resolver = optarg; break;
+		case OPT_PORT:
+			if (number("--port", optarg, 1, 65535, &v))
+				return EXIT_USAGE;
+			a->po.mx_port = optarg;
+			break;
 		case OPT_FROM: a->po.from = optarg; break;
 		case OPT_HELO: a->po.helo = optarg; break;
 		case OPT_CA: a->po.ca_file = optarg; break;
@@ -148,6 +159,8 @@ static int parse_args(int argc, char **argv, struct probe_args *a)
 		free(h);
 		free(p);
 	}
+	if ((a->po.resolver || a->po.mx_port) && !a->po.use_mx)
+		return usage_error("probe", "--resolver and --port go with --mx");
 	if (optind >= argc)
 		return usage_error("probe", "name at least one ADDRESS");
 	if (argc - optind > PROBE_MAX_ADDRESSES)

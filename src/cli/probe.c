@@ -114,11 +114,11 @@ void probe_run(const struct probe_opts *o, struct probe_item *items, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		char *host = NULL, *port = NULL, *err = NULL;
 		if (o->use_mx) {
-			if (smtp_mx_lookup(addr_domain(items[i].address), &host, &err)) {
+			if (smtp_mx_lookup(addr_domain(items[i].address), o->resolver, &host, &err)) {
 				items[i].error = err;
 				continue;
 			}
-			port = xstrdup("25");
+			port = xstrdup(o->mx_port ? o->mx_port : "25");
 		} else if (probe_parse_server(o->server, &host, &port)) {
 			items[i].error = xstrdup("--server: want HOST[:PORT]");
 			continue;

@@ -25,6 +25,8 @@
 struct probe_opts {
 	const char *server;       /* "HOST[:PORT]"; NULL with use_mx */
 	bool use_mx;
+	const char *resolver;     /* --mx: the DNS server to ask; NULL: resolv.conf */
+	const char *mx_port;      /* --mx: the SMTP port (default 25) */
 	const char *from, *helo, *ca_file;
 	unsigned max_rcpt;        /* per connection */
 	long pause_ms, timeout_ms;

@@ -1,6 +1,7 @@
 /*
  * smtp_mx.c - the mail exchanger of a domain for `aliasaudit probe --mx`,
- * with libresolv's res_query (the system's resolv.conf). The preferred MX
+ * with libresolv's res_query (the system's resolv.conf, or one
+ * server given with --resolver). The preferred MX
  * (lowest preference, RFC 5321 section 5.1) is returned; a domain without
  * MX records has its own name as the implicit MX; a null MX ("." , RFC
  * 7505) means the domain takes no mail. A lookup failure is an error, never
@@ -10,14 +11,35 @@
 #include "net/smtp_probe.h"
 #include "base/util.h"
 
+#include <arpa/inet.h>
 #include <arpa/nameser.h>
 #include <netdb.h>
 #include <resolv.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* use_server - ask only server ("IPv4[:PORT]") instead of resolv.conf's; 0 or -1 */
+static int use_server(struct __res_state *rs, const char *server)
+{
+	char ip[64];
+	const char *colon = strchr(server, ':');
+	size_t n = colon ? (size_t)(colon - server) : strlen(server);
+	long port = colon ? strtol(colon + 1, NULL, 10) : 53;
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	if (n >= sizeof(ip) || port < 1 || port > 65535)
+		return -1;
+	memcpy(ip, server, n);
+	ip[n] = 0;
+	if (inet_pton(AF_INET, ip, &sa.sin_addr) != 1)
+		return -1;
+	sa.sin_port = htons((unsigned short)port);
+	rs->nsaddr_list[0] = sa;
+	rs->nscount = 1;
+	return 0;
+}
+
 /* smtp_mx_lookup - see smtp_probe.h */
-int smtp_mx_lookup(const char *domain, char **host, char **err)
+int smtp_mx_lookup(const char *domain, const char *resolver, char **host, char **err)
 {
 	unsigned char ans[NS_PACKETSZ * 8];
 	struct __res_state rs;
@@ -27,6 +49,11 @@ int smtp_mx_lookup(const char *domain, char **host, char **err)
 	memset(&rs, 0, sizeof(rs));
 	if (res_ninit(&rs)) {
 		*err = xstrdup("--mx: cannot initialise the resolver (resolv.conf)");
+		return -1;
+	}
+	if (resolver && use_server(&rs, resolver)) {
+		res_nclose(&rs);
+		*err = xstrfmt("--resolver: want an IPv4 address[:PORT], got '%s'", resolver);
 		return -1;
 	}
 	len = res_nquery(&rs, domain, ns_c_in, ns_t_mx, ans, sizeof(ans));

@@ -53,8 +53,9 @@ void smtp_reply_release(struct smtp_reply *r);
 void smtp_probe_session_release(struct smtp_probe_session *s);
 
 /* smtp_mx_lookup - the preferred mail exchanger of domain (smtp_mx.c;
- * the domain itself when it has no MX); 0, or -1 with a one-line *err */
-int smtp_mx_lookup(const char *domain, char **host, char **err);
+ * the domain itself when it has no MX), asking resolver ("IPv4[:PORT]";
+ * NULL: resolv.conf); 0, or -1 with a one-line *err */
+int smtp_mx_lookup(const char *domain, const char *resolver, char **host, char **err);
 
 /* smtp_clean_text - copy of s with control characters as '?' (caller frees) */
 char *smtp_clean_text(const char *s);

@@ -55,6 +55,21 @@ sleep 0.5
 conns=$(( $(grep -c 'postfix/smtpd.*: connect from' "$PF_LOG") - conns_before ))
 [ "$conns" -eq 3 ] || fail "$conns connections for 5 addresses at 2 per connection, want 3"
 
+# --mx: the domain's MX (a DNS server on loopback says: example.test MX 10
+# localhost), on the test port; a domain without an MX record set fails cleanly
+python3 "$ROOT/tests/tools/dns_mx.py" "$T/dnsport" example.test=localhost,10 example.test=mx-backup.invalid,20 &
+DNSPID=$!
+stop_dns() { kill "$DNSPID" 2>/dev/null; wait "$DNSPID" 2>/dev/null; }
+add_cleanup stop_dns
+i=0; while [ ! -s "$T/dnsport" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+DNS="127.0.0.1:$(cat "$T/dnsport")"
+run "$AA" probe --mx --resolver "$DNS" --port "$PF_PORT" --ca-file "$PF_CA" -f json nobody@example.test nobody@nowhere.test
+expect_rc 3
+jq_eq '.results[0] | "\(.server) \(.code) \(.enhanced) \(.tls)"' "localhost:$PF_PORT 550 5.1.1 true"
+jq_eq '.results[1].error' '--mx: MX lookup of nowhere.test failed: no such domain'
+run "$AA" probe --resolver "$DNS" --server "$S" bob@example.test
+expect_rc 2
+
 # a prediction the server contradicts: a hand-written snapshot that does not
 # know bob@ predicts a ghost; Postfix accepts bob@: differs (exit 1)
 cat >"$T/stale.json" <<'EOF'
