@@ -35,7 +35,7 @@ static bool in_list(const char *spec, const char *const *names)
 	return false;
 }
 
-/* pf_split_list - see postfix.h */
+/* pf_split_list - see postfix.h; a "quoted string" is one word too */
 size_t pf_split_list(const char *value, char ***words)
 {
 	size_t nr = 0, alloc = 0;
@@ -48,8 +48,12 @@ size_t pf_split_list(const char *value, char ***words)
 			break;
 		const char *start = p;
 		int depth = 0;
-		for (; *p; p++) {
-			if (*p == '{')
+		for (bool quoted = false; *p; p++) {
+			if (*p == '"')
+				quoted = !quoted; /* aliases(5): "|command with spaces" */
+			else if (quoted)
+				continue;
+			else if (*p == '{')
 				depth++;
 			else if (*p == '}' && depth)
 				depth--;
@@ -89,8 +93,11 @@ static void parse_lines(struct pf_map *m, char *text, bool aliases)
 		klen = strlen(line);
 		if (aliases && klen && line[klen - 1] == ':')
 			klen--;
-		/* postalias adds "@" and the NIS markers YP_* to indexed files */
-		if (aliases && ((klen == 1 && line[0] == '@') || !strncmp(line, "YP_", 3)))
+		/* postalias adds "@" and the NIS markers YP_LAST_MODIFIED and
+		 * YP_MASTER_NAME to indexed files (also seen when postmap lists an
+		 * aliases table named in local_recipient_maps) */
+		if ((klen == 1 && line[0] == '@') || !strncmp(line, "YP_LAST_MODIFIED", klen) ||
+		    !strncmp(line, "YP_MASTER_NAME", klen))
 			continue;
 		add_entry(m, line, klen, tab + 1);
 	}

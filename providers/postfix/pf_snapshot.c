@@ -219,10 +219,14 @@ static void add_domains(struct pf_ctx *c)
 	bool relay_checked = *pf_param(c, P_RELAY_RCPT_MAPS) != 0;
 	for (size_t d = 0; d < c->nr_doms; d++) {
 		dom[d].name = S(c, c->doms[d].name);
-		/* without relay_recipient_maps every address of a relay domain is
-		 * accepted and passed on (ADDRESS_CLASS_README): never a ghost here */
-		dom[d].type = c->doms[d].cls == PF_RELAY && !relay_checked ? DOM_INTERNAL_RELAY
-									     : DOM_AUTHORITATIVE;
+		/* without relay_recipient_maps (or with an "@domain" entry there)
+		 * every address of a relay domain is accepted and passed on
+		 * (ADDRESS_CLASS_README): never a ghost here */
+		char *any = xstrfmt("@%s", c->doms[d].name);
+		bool all_valid = pf_maps_find(&c->rrm, any, false, NULL) != NULL;
+		free(any);
+		dom[d].type = c->doms[d].cls == PF_RELAY && (!relay_checked || all_valid)
+			? DOM_INTERNAL_RELAY : DOM_AUTHORITATIVE;
 		dom[d].primary = !strcasecmp(c->doms[d].name, pf_param(c, P_MYORIGIN));
 	}
 	SNAPSHOT_SET_ARRAY(c->s, domains, nr_domains, dom, c->nr_doms);
