@@ -114,13 +114,30 @@ char *display_safe(const char *s)
 	return strbuf_detach(&sb, NULL);
 }
 
+/* json_needs_neutralising - true when s holds a C1 or bidirectional control
+ * (the only unsafe characters JSON text carries raw): their UTF-8 forms begin
+ * with 0xC2 (U+0080-U+009F), 0xD8 (U+061C) or 0xE2 (U+200E.., U+202A.., U+2066..) */
+static bool json_needs_neutralising(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p != 0xC2 && *p != 0xD8 && *p != 0xE2)
+			continue;
+		const unsigned char *q = p;
+		unsigned cp = utf8_next(&q);
+		if (cp >= 0x80 && display_unsafe_cp(cp))
+			return true;
+	}
+	return false;
+}
+
 /* json_neutralise - see display.h */
 char *json_neutralise(char *json)
 {
 	struct strbuf sb = STRBUF_INIT;
-	const unsigned char *p = (const unsigned char *)json, *run = p;
-	if (!json || display_is_safe(json))
+	const unsigned char *p, *run;
+	if (!json || !json_needs_neutralising(json))
 		return json;
+	p = run = (const unsigned char *)json;
 	while (*p) {
 		const unsigned char *at = p;
 		unsigned cp = *p < 0x80 ? *p++ : utf8_next(&p);

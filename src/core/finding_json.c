@@ -78,18 +78,22 @@ cJSON *finding_json(const struct finding *f)
 	return o;
 }
 
+cJSON *snapshot_error_json(const struct snapshot_error *e)
+{
+	cJSON *o = cJSON_CreateObject();
+	add_str_or(o, "object", e->object, "");
+	add_str_or(o, "message", e->message, "");
+	if (e->area)
+		cJSON_AddStringToObject(o, "area", e->area);
+	if (e->address)
+		cJSON_AddStringToObject(o, "address", e->address);
+	return o;
+}
+
 cJSON *snapshot_errors_json(const struct snapshot *s)
 {
 	cJSON *errs = cJSON_CreateArray();
-	for (size_t e = 0; e < s->nr_errors; e++) {
-		cJSON *o = cJSON_CreateObject();
-		add_str_or(o, "object", s->errors[e].object, "");
-		add_str_or(o, "message", s->errors[e].message, "");
-		if (s->errors[e].area)
-			cJSON_AddStringToObject(o, "area", s->errors[e].area);
-		if (s->errors[e].address)
-			cJSON_AddStringToObject(o, "address", s->errors[e].address);
-		cJSON_AddItemToArray(errs, o);
-	}
+	for (size_t e = 0; e < s->nr_errors; e++)
+		cJSON_AddItemToArray(errs, snapshot_error_json(&s->errors[e]));
 	return errs;
 }

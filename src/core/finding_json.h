@@ -17,6 +17,8 @@ const char *const *finding_refs(const struct finding *f);
 /* finding_json - f as a findings-document object: "symptom" is always there
  * ("code" null when nothing bounces), "fix" carries the steps and the note */
 cJSON *finding_json(const struct finding *f);
+/* snapshot_error_json - one collection error as a JSON object */
+cJSON *snapshot_error_json(const struct snapshot_error *e);
 /* snapshot_errors_json - a snapshot's collection errors as a JSON array */
 cJSON *snapshot_errors_json(const struct snapshot *s);
 

@@ -1099,6 +1099,88 @@ static int conv_policy(struct reader *rd, const cJSON *o)
 	return 0;
 }
 
+/* stream_policy - the policy object at *pp, its arrays streamed one element
+ * at a time like the top-level sections (a million catch-alls never become
+ * one JSON tree); the other members go through conv_policy. *pp moves past it. */
+static int stream_policy(struct reader *rd, const char **pp)
+{
+#define POLICY_SECTION(field, type, conv) \
+	{ #field, sizeof(type), conv, offsetof(struct snapshot_policy, field), \
+	  offsetof(struct snapshot_policy, nr_##field), offsetof(struct snapshot_policy, has_##field) }
+	static const struct {
+		const char *key;
+		size_t size;
+		conv_fn conv;
+		size_t arr_off, nr_off, has_off;
+	} arrays[] = {
+		POLICY_SECTION(outbound_forwarding, struct outbound_policy, conv_outbound),
+		POLICY_SECTION(remote_domains, struct remote_domain, conv_remote_domain),
+		POLICY_SECTION(auto_forwarding_ou, struct ou_forwarding, conv_ou),
+		POLICY_SECTION(catch_all, struct catch_all, conv_catch_all),
+	};
+#undef POLICY_SECTION
+	struct jpath p = { NULL, "policy", -1 };
+	char *pol = (char *)&rd->s->policy, key[KEY_MAX_LEN];
+	bool seen[ARRAY_SIZE(arrays)] = { 0 };
+	cJSON *rest = cJSON_CreateObject();
+	const char *q = skip_ws(*pp + 1, rd->end);
+	int ret = -1;
+
+	if (q < rd->end && *q == '}') {
+		q++;
+		goto done;
+	}
+	for (;;) {
+		size_t a;
+		if (read_key(rd, skip_ws(q, rd->end), key, sizeof(key), &q))
+			goto out;
+		for (a = 0; a < ARRAY_SIZE(arrays) && strcmp(key, arrays[a].key); a++)
+			;
+		if (a < ARRAY_SIZE(arrays)) {
+			struct jpath fp = { &p, arrays[a].key, -1 };
+			if (seen[a]) {
+				fail_path(rd, &fp, "appears twice in one object");
+				goto out;
+			}
+			seen[a] = true;
+			if (q + 4 <= rd->end && !memcmp(q, "null", 4)) {
+				q += 4; /* null: absent */
+			} else {
+				if (stream_array(rd, &fp, &q, arrays[a].size, arrays[a].conv,
+						 (void **)(pol + arrays[a].arr_off), (size_t *)(pol + arrays[a].nr_off)))
+					goto out;
+				*(bool *)(pol + arrays[a].has_off) = true;
+			}
+		} else {
+			const char *next;
+			cJSON *v = parse_value(rd, q, &next);
+			if (!v)
+				goto out;
+			cJSON_AddItemToObject(rest, key, v); /* a repeat is refused below */
+			q = next;
+		}
+		q = skip_ws(q, rd->end);
+		if (q < rd->end && *q == ',') {
+			q = skip_ws(q + 1, rd->end);
+			continue;
+		}
+		if (q < rd->end && *q == '}') {
+			q++;
+			break;
+		}
+		fail_syntax(rd, q);
+		goto out;
+	}
+done:
+	if (check_unique_keys(rd, &p, rest) || conv_policy(rd, rest))
+		goto out;
+	*pp = q;
+	ret = 0;
+out:
+	cJSON_Delete(rest);
+	return ret;
+}
+
 /* top-level members that are arrays of objects, streamed */
 struct section {
 	const char *key;
@@ -1235,6 +1317,11 @@ static int parse_top(struct reader *rd)
 				}
 				seen_scalar[i] = true;
 			}
+			if (!strcmp(key, "policy") && p < rd->end && *p == '{') {
+				if (stream_policy(rd, &p))
+					return -1;
+				goto next_member;
+			}
 			cJSON *v = parse_value(rd, p, &next);
 			struct jpath kp = { NULL, key, -1 };
 			if (!v)
@@ -1249,7 +1336,7 @@ static int parse_top(struct reader *rd)
 				return -1;
 			p = next;
 		}
-
+next_member:
 		p = skip_ws(p, rd->end);
 		if (p < rd->end && *p == ',') {
 			p++;

@@ -52,6 +52,16 @@ static cJSON *summary_json(const struct audit_result *res)
 	return sum;
 }
 
+/* gap_json - one "not evaluated" entry */
+static cJSON *gap_json(const struct not_evaluated *g)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "check", g->check);
+	cJSON_AddStringToObject(o, "tenant", g->tenant);
+	cJSON_AddStringToObject(o, "reason", g->reason);
+	return o;
+}
+
 /* report_findings_head_json - the findings document without its findings array */
 static cJSON *report_findings_head_json(const struct audit_result *res)
 {
@@ -61,14 +71,8 @@ static cJSON *report_findings_head_json(const struct audit_result *res)
 	cJSON_AddStringToObject(doc, "tool_version", ALIASAUDIT_VERSION);
 	cJSON_AddItemToObject(doc, "tenants", tenants_json(res));
 	cJSON_AddItemToObject(doc, "summary", summary_json(res));
-	for (size_t i = 0; i < res->findings.nr_gaps; i++) {
-		const struct not_evaluated *g = &res->findings.gaps[i];
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "check", g->check);
-		cJSON_AddStringToObject(o, "tenant", g->tenant);
-		cJSON_AddStringToObject(o, "reason", g->reason);
-		cJSON_AddItemToArray(gaps, o);
-	}
+	for (size_t i = 0; i < res->findings.nr_gaps; i++)
+		cJSON_AddItemToArray(gaps, gap_json(&res->findings.gaps[i]));
 	cJSON_AddItemToObject(doc, "not_evaluated", gaps);
 	return doc;
 }
@@ -82,40 +86,93 @@ cJSON *report_findings_json(const struct audit_result *res)
 	return doc;
 }
 
-/* report_write_json - the findings document, streamed: the header fields are
- * built with cJSON, then each finding is built, printed and freed in turn, so
- * memory does not grow with a second copy of every finding */
-int report_write_json(FILE *out, const struct audit_result *res,
-		      const struct report_options *opt, char **err)
+/* put_json - print item (then free it) to out; 0 or -1 */
+static int put_json(FILE *out, cJSON *item)
 {
-	cJSON *doc = report_findings_head_json(res);
-	char *head = json_neutralise(cJSON_Print(doc));
-	size_t len;
-	cJSON_Delete(doc);
-	if (!head) {
-		*err = xstrdup("out of memory rendering JSON");
+	char *text = json_neutralise(cJSON_Print(item));
+	cJSON_Delete(item);
+	if (!text)
 		return -1;
-	}
-	/* head is "{...\n}": reopen it to append the findings array as the last member */
-	len = strlen(head);
-	while (len && head[len - 1] != '}')
+	fputs(text, out);
+	free(text);
+	return 0;
+}
+
+/* put_open_object - print o without its closing brace (o is freed), so
+ * members can be appended to it; 0 or -1 */
+static int put_open_object(FILE *out, cJSON *o)
+{
+	char *text = json_neutralise(cJSON_Print(o));
+	size_t len;
+	cJSON_Delete(o);
+	if (!text)
+		return -1;
+	len = strlen(text);
+	while (len && text[len - 1] != '}')
 		len--;
 	if (len)
 		len--;
-	fwrite(head, 1, len, out);
-	free(head);
+	while (len && (text[len - 1] == '\n' || text[len - 1] == '\t'))
+		len--;
+	fwrite(text, 1, len, out);
+	free(text);
+	return 0;
+}
+
+/* put_tenants - the "tenants" member, each tenant's errors streamed */
+static int put_tenants(FILE *out, const struct audit_result *res)
+{
+	fputs(",\n\t\"tenants\":\t[", out);
+	for (size_t i = 0; i < res->nr_snapshots; i++) {
+		const struct snapshot *s = res->snapshots[i];
+		cJSON *t = cJSON_CreateObject();
+		cJSON_AddStringToObject(t, "name", s->tenant);
+		cJSON_AddStringToObject(t, "provider", s->provider);
+		cJSON_AddBoolToObject(t, "complete", s->complete);
+		if (s->collected_at)
+			cJSON_AddStringToObject(t, "collected_at", s->collected_at);
+		fputs(i ? ", " : "", out);
+		if (put_open_object(out, t))
+			return -1;
+		fputs(",\n\t\"errors\":\t[", out);
+		for (size_t e = 0; e < s->nr_errors; e++) {
+			fputs(e ? ", " : "", out);
+			if (put_json(out, snapshot_error_json(&s->errors[e])))
+				return -1;
+		}
+		fputs("]\n}", out);
+	}
+	fputs("]", out);
+	return 0;
+}
+
+/* report_write_json - the findings document, streamed: every array that
+ * grows with the tenant (each tenant's errors, the findings) is printed one
+ * element at a time, so memory does not hold a second copy of any of them */
+int report_write_json(FILE *out, const struct audit_result *res,
+		      const struct report_options *opt, char **err)
+{
+	cJSON *head = cJSON_CreateObject();
+	cJSON_AddStringToObject(head, "schema", "aliasaudit.findings/1");
+	cJSON_AddStringToObject(head, "generated_at", res->generated_at);
+	cJSON_AddStringToObject(head, "tool_version", ALIASAUDIT_VERSION);
+	if (put_open_object(out, head) || put_tenants(out, res))
+		goto oom;
+	fputs(",\n\t\"summary\":\t", out);
+	if (put_json(out, summary_json(res)))
+		goto oom;
+	fputs(",\n\t\"not_evaluated\":\t[", out);
+	for (size_t i = 0; i < res->findings.nr_gaps; i++) {
+		fputs(i ? ", " : "", out);
+		if (put_json(out, gap_json(&res->findings.gaps[i])))
+			goto oom;
+	}
+	fputs("]", out);
 	fputs(",\n\t\"findings\":\t[", out);
 	for (size_t i = 0; i < res->findings.nr; i++) {
-		cJSON *f = finding_json(&res->findings.items[i]);
-		char *text = json_neutralise(cJSON_Print(f));
-		cJSON_Delete(f);
-		if (!text) {
-			*err = xstrdup("out of memory rendering JSON");
-			return -1;
-		}
 		fputs(i ? ", " : "", out);
-		fputs(text, out);
-		free(text);
+		if (put_json(out, finding_json(&res->findings.items[i])))
+			goto oom;
 	}
 	fputs("]\n}\n", out);
 	if (ferror(out)) {
@@ -123,4 +180,7 @@ int report_write_json(FILE *out, const struct audit_result *res,
 		return -1;
 	}
 	return 0;
+oom:
+	*err = xstrdup("out of memory rendering JSON");
+	return -1;
 }

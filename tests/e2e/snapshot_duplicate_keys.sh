@@ -19,6 +19,7 @@ dup nested 's/"remote_domains":\[{"domain":"\*",/"remote_domains":[{"domain":"*"
 	'policy\.remote_domains\[0\]\.domain' 'partner.example'
 dup unknown 's/{"address":"bob@contoso.com",/{"address":"bob@contoso.com","x-note":1,"x-note":2,/' \
 	'recipients\[[0-9]*\]\.x-note' 'x-note'
+dup policy-array 's/"catch_all":\[/"catch_all":[],"catch_all":[/' 'policy\.catch_all' '"catch_all":\[\],"catch_all"'
 # the same key in two different objects is fine
 run "$AA" audit --snapshot "$ROOT/examples/contoso-m365.json"
 expect_rc 1
