@@ -202,6 +202,83 @@ static const struct { const char *cmdlet, *groups, *members; } member_cmdlets[] 
 	{ "Get-DynamicDistributionGroupMember", "Get-DynamicDistributionGroup", "Get-DynamicDistributionGroupMember" },
 };
 
+/* bind_error - the 400 a parameter the cmdlet cannot bind gets */
+static void bind_error(struct mresp *rs, const char *text)
+{
+	char *d = mx_fmt("|System.Management.Automation.ParameterBindingException|%s", text);
+	m365_exo_error(rs, 400, "BadRequest", "Invalid Operation", d,
+		       "System.Management.Automation.ParameterBindingException");
+	free(d);
+}
+
+/* member_rows - a members cmdlet's rows of the group identity: 0, or 1 when no such group */
+static int member_rows(int mc, const char *identity, cJSON *data)
+{
+	cJSON *g, *grp = NULL, *ps, *m;
+	cJSON_ArrayForEach(g, m365_exo_data(member_cmdlets[mc].groups))
+		if (m365_matches_identity(g, identity))
+			grp = g;
+	if (!grp)
+		return 1;
+	ps = cJSON_GetObjectItem(grp, "PrimarySmtpAddress");
+	cJSON_ArrayForEach(m, cJSON_GetObjectItem(m365_exo_data(member_cmdlets[mc].members),
+						  cJSON_IsString(ps) ? ps->valuestring : ""))
+		cJSON_AddItemToArray(data, cJSON_Duplicate(m, 1));
+	return 0;
+}
+
+/* select_rows - the rows cmdlet cm returns into data (read lock held): rows
+ * outside [off, page_end) are counted, not copied (a 100,000-mailbox
+ * benchmark tenant pages Get-Mailbox 100 times). 0, -1 when rs holds a 400,
+ * 1 when identity names nothing */
+static int select_rows(const struct cmdlet *cm, cJSON *params, const char *identity, long off,
+		       long page_end, cJSON *data, struct mresp *rs)
+{
+	cJSON *rtd = cJSON_GetObjectItem(params, "RecipientTypeDetails"), *lt, *p, **rows;
+	long k = 0, nrows = 0;
+	int mc = -1;
+	for (size_t i = 0; i < sizeof(member_cmdlets) / sizeof(member_cmdlets[0]); i++)
+		if (!strcmp(cm->name, member_cmdlets[i].cmdlet))
+			mc = (int)i;
+	/* Get-UnifiedGroupLinks: -LinkType is mandatory (Members | Owners | Subscribers | Aggregators) */
+	lt = cJSON_GetObjectItem(params, "LinkType");
+	if (!strcmp(cm->name, "Get-UnifiedGroupLinks") && (!cJSON_IsString(lt) || strcasecmp(lt->valuestring, "Members"))) {
+		bind_error(rs, "Cannot process command because of one or more missing mandatory parameters: LinkType.");
+		return -1;
+	}
+	if (!strcmp(cm->name, "Get-Recipient") && rtd_invalid(rtd)) {
+		char *t = mx_fmt("Cannot bind parameter 'RecipientTypeDetails'. Cannot convert value \"%s\" to type \"Microsoft.Exchange.Data.Directory.Recipient.RecipientTypeDetails\".",
+				 rtd_invalid(rtd));
+		bind_error(rs, t);
+		free(t);
+		return -1;
+	}
+	if (mc >= 0 && !identity) {
+		bind_error(rs, "Cannot process command because of one or more missing mandatory parameters: Identity.");
+		return -1;
+	}
+	if (mc >= 0)
+		return member_rows(mc, identity, data);
+	if (!strcmp(cm->name, "Get-Recipient")) {
+		rows = recipient_rows(rtd, &nrows);
+	} else {
+		cJSON_ArrayForEach(p, m365_exo_data(cm->name))
+			nrows++;
+		rows = mx_malloc((size_t)(nrows ? nrows : 1) * sizeof(*rows));
+		nrows = 0;
+		cJSON_ArrayForEach(p, m365_exo_data(cm->name))
+			rows[nrows++] = p;
+	}
+	for (long r = 0; r < nrows; r++)
+		if (!identity || m365_matches_identity(rows[r], identity)) {
+			cJSON_AddItemToArray(data, k >= off && k < page_end ? cJSON_Duplicate(rows[r], 1)
+									    : cJSON_CreateNull());
+			k++;
+		}
+	free(rows);
+	return identity && !k ? 1 : 0;
+}
+
 /* annotate - a copy of o with the annotations the real service adds */
 static cJSON *annotate(cJSON *o)
 {
@@ -257,7 +334,7 @@ void m365_exo_handler(struct mreq *rq, struct mresp *rs)
 	const char *identity = NULL, *skip = req_arg(rq, "$skiptoken");
 	char *key = NULL, *hash = NULL, *base = NULL, *tenant = NULL;
 	long off = 0, psize, total, i;
-	int mal, nx, mc = -1;
+	int mal, nx, sel;
 	char num[32], reset[40];
 	time_t now = time(NULL);
 
@@ -349,82 +426,13 @@ void m365_exo_handler(struct mreq *rq, struct mresp *rs)
 	/* the rows */
 	data = cJSON_CreateArray();
 	m365_state_rdlock();
-	for (size_t k = 0; k < sizeof(member_cmdlets) / sizeof(member_cmdlets[0]); k++)
-		if (!strcmp(cm->name, member_cmdlets[k].cmdlet))
-			mc = (int)k;
-	if (!strcmp(cm->name, "Get-UnifiedGroupLinks")) {
-		cJSON *lt = cJSON_GetObjectItem(params, "LinkType");
-		/* -LinkType is mandatory: Members | Owners | Subscribers | Aggregators (docs) */
-		if (!cJSON_IsString(lt) || strcasecmp(lt->valuestring, "Members")) {
-			m365_state_unlock();
-			cJSON_Delete(data);
-			m365_exo_error(rs, 400, "BadRequest", "Invalid Operation",
-				  "|System.Management.Automation.ParameterBindingException|Cannot process command because of one or more missing mandatory parameters: LinkType.",
-				  "System.Management.Automation.ParameterBindingException");
-			goto out;
-		}
-	}
-	if (!strcmp(cm->name, "Get-Recipient") && rtd_invalid(cJSON_GetObjectItem(params, "RecipientTypeDetails"))) {
-		char *d = mx_fmt("|System.Management.Automation.ParameterBindingException|Cannot bind parameter 'RecipientTypeDetails'. Cannot convert value \"%s\" to type \"Microsoft.Exchange.Data.Directory.Recipient.RecipientTypeDetails\".",
-				 rtd_invalid(cJSON_GetObjectItem(params, "RecipientTypeDetails")));
+	sel = select_rows(cm, params, identity, off, off + page_size(rq), data, rs);
+	if (sel) {
 		m365_state_unlock();
+		if (sel > 0)
+			goto notfound;
 		cJSON_Delete(data);
-		m365_exo_error(rs, 400, "BadRequest", "Invalid Operation", d,
-			  "System.Management.Automation.ParameterBindingException");
-		free(d);
 		goto out;
-	}
-	if (mc >= 0) {
-		cJSON *g, *grp = NULL;
-		if (!identity) {
-			m365_state_unlock();
-			cJSON_Delete(data);
-			m365_exo_error(rs, 400, "BadRequest", "Invalid Operation",
-				  "|System.Management.Automation.ParameterBindingException|Cannot process command because of one or more missing mandatory parameters: Identity.",
-				  "System.Management.Automation.ParameterBindingException");
-			goto out;
-		}
-		cJSON_ArrayForEach(g, m365_exo_data(member_cmdlets[mc].groups))
-			if (m365_matches_identity(g, identity))
-				grp = g;
-		if (grp) {
-			cJSON *ps = cJSON_GetObjectItem(grp, "PrimarySmtpAddress"), *m;
-			cJSON_ArrayForEach(m, cJSON_GetObjectItem(m365_exo_data(member_cmdlets[mc].members),
-							    cJSON_IsString(ps) ? ps->valuestring : ""))
-				cJSON_AddItemToArray(data, cJSON_Duplicate(m, 1));
-		} else {
-			m365_state_unlock();
-			identity = identity ? identity : "";
-			goto notfound;
-		}
-	} else {
-		/* rows outside the requested page are counted, not copied (a
-		 * 100,000-mailbox benchmark tenant pages Get-Mailbox 100 times) */
-		long k = 0, page_end = off + page_size(rq), nrows = 0;
-		cJSON **rows = NULL;
-		if (!strcmp(cm->name, "Get-Recipient")) {
-			rows = recipient_rows(cJSON_GetObjectItem(params, "RecipientTypeDetails"), &nrows);
-		} else {
-			cJSON_ArrayForEach(p, m365_exo_data(cm->name))
-				nrows++;
-			rows = mx_malloc((size_t)(nrows ? nrows : 1) * sizeof(*rows));
-			nrows = 0;
-			cJSON_ArrayForEach(p, m365_exo_data(cm->name))
-				rows[nrows++] = p;
-		}
-		for (long r = 0; r < nrows; r++) {
-			p = rows[r];
-			if (!identity || m365_matches_identity(p, identity)) {
-				cJSON_AddItemToArray(data, k >= off && k < page_end ? cJSON_Duplicate(p, 1)
-										    : cJSON_CreateNull());
-				k++;
-			}
-		}
-		free(rows);
-		if (identity && !cJSON_GetArraySize(data)) {
-			m365_state_unlock();
-			goto notfound;
-		}
 	}
 	m365_state_unlock();
 	m365_count_read(key);
