@@ -30,6 +30,33 @@ static const char usage[] =
 "tenant id, another run holding the tenant's lock, or refused;\n"
 "4 a revert failed (the journal says which).\n";
 
+/* open_targets - a write session for each tenant the journal's changes name
+ * (targets has room for j->nr); 0, or -1 with *err */
+static int open_targets(const struct journal *j, const struct config *cfg,
+			struct fix_target *targets, size_t *nt, char **err)
+{
+	for (size_t i = 0; i < j->nr; i++) {
+		const char *tenant = j->entries[i].change.tenant;
+		struct run_options ro = { .write_access = true };
+		struct tenant_config *tc;
+		bool seen = false;
+		for (size_t k = 0; k < *nt; k++)
+			seen |= !strcmp(targets[k].tenant, tenant);
+		if (seen)
+			continue;
+		if (!(tc = config_tenant((struct config *)cfg, tenant))) {
+			*err = xstrfmt("%s: tenant '%s' of the journal is not in the configuration",
+				       j->path, tenant);
+			return -1;
+		}
+		targets[*nt].tenant = tenant;
+		if (!(targets[*nt].ps = provider_open(cfg, tc, &ro, err)))
+			return -1;
+		(*nt)++;
+	}
+	return 0;
+}
+
 int cmd_undo(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -76,26 +103,9 @@ int cmd_undo(int argc, char **argv)
 	have_cfg = true;
 	/* one session per tenant named in the journal, with write access */
 	targets = xcalloc(j.nr ? j.nr : 1, sizeof(*targets));
-	for (size_t i = 0; i < j.nr; i++) {
-		const char *tenant = j.entries[i].change.tenant;
-		bool seen = false;
-		for (size_t k = 0; k < nt; k++)
-			seen |= !strcmp(targets[k].tenant, tenant);
-		if (seen)
-			continue;
-		struct tenant_config *tc = config_tenant(&cfg, tenant);
-		struct run_options ro = { .write_access = true };
-		targets[nt].tenant = tenant;
-		if (!tc) {
-			error("%s: tenant '%s' of the journal is not in the configuration", j.path, tenant);
-			goto out;
-		}
-		targets[nt].ps = provider_open(&cfg, tc, &ro, &err);
-		if (!targets[nt].ps) {
-			error("%s", err);
-			goto out;
-		}
-		nt++;
+	if (open_targets(&j, &cfg, targets, &nt, &err)) {
+		error("%s", err);
+		goto out;
 	}
 	if (fix_lock_targets(targets, nt, &locks, &err) || fix_check_binding(&j, &locks, &err)) {
 		error("%s", err);
