@@ -14,12 +14,13 @@
 #define SAMPLE 5
 
 /* send_as_platform - the snapshot's platform keeps per-user send-as
- * identities (Gmail): the checks about them apply (platform data, not the
- * vendor's name) */
+ * identities that its provider collects (provider data: the "send_as"
+ * section of provider_ops; Gmail users.settings.sendAs). In Microsoft 365
+ * every proxy address can send once SendFromAliasEnabled is on, so
+ * sendas.missing and sendas.treat-as-alias are Gmail only (product.md §5) */
 static bool send_as_platform(const struct snapshot *s)
 {
-	(void)s;
-	return true; /* until the providers' platform rules carry send_as_identities */
+	return provider_expects(s, "send_as");
 }
 
 /* platform_alias - aliases every M365 mailbox gets (tenant.onmicrosoft.com) */

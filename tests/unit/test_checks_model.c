@@ -205,6 +205,14 @@ static const struct model_case cases[] = {
 	  { "custom", "fabrikam", DOM("fabrikam.com") ",'recipients':[" U("bob@fabrikam.com") "],'forwards':[]" },
 	  "forward.policy-open", 1, 0, "Move" },
 	/* send-as: Gmail only (regression: sendas.missing on every Microsoft 365 alias) */
+	{ "sendas.missing: never for Microsoft 365",
+	  { "m365", "contoso", DOM("contoso.com") ",'recipients':[{'address':'bob@contoso.com','kind':'user',"
+	    "'aliases':['sales@contoso.com']}],'send_as':[]" }, {0},
+	  "sendas.missing", 0, 0, NULL },
+	{ "sendas.missing: never for a hand-written snapshot",
+	  { "custom", "contoso", DOM("contoso.com") ",'recipients':[{'address':'bob@contoso.com','kind':'user',"
+	    "'aliases':['sales@contoso.com']}],'send_as':[]" }, {0},
+	  "sendas.missing", 0, 0, NULL },
 	{ "sendas.missing: Gmail",
 	  { "gworkspace", "contoso", DOM("contoso.com") ",'recipients':[{'address':'bob@contoso.com','kind':'user',"
 	    "'aliases':['sales@contoso.com']}],'send_as':[]" }, {0},
@@ -213,6 +221,14 @@ static const struct model_case cases[] = {
 	  { "gworkspace", "contoso", DOM("contoso.com") ",'recipients':[{'address':'bob@contoso.com','kind':'user',"
 	    "'aliases':['sales@contoso.com']}],'send_as':[],'errors':[{'object':'x','message':'HTTP 500'}]" }, {0},
 	  "sendas.missing", 0, 1, NULL },
+	{ "sendas.treat-as-alias: never for Microsoft 365",
+	  { "m365", "contoso", DOM("contoso.com") ",'recipients':[" U("bob@contoso.com") "," U("support@contoso.com") "],"
+	    "'send_as':[{'owner':'bob@contoso.com','address':'support@contoso.com','treat_as_alias':true}]" }, {0},
+	  "sendas.treat-as-alias", 0, 0, NULL },
+	{ "sendas.treat-as-alias: Gmail",
+	  { "gworkspace", "contoso", DOM("contoso.com") ",'recipients':[" U("bob@contoso.com") "," U("support@contoso.com") "],"
+	    "'send_as':[{'owner':'bob@contoso.com','address':'support@contoso.com','treat_as_alias':true}]" }, {0},
+	  "sendas.treat-as-alias", 1, 0, "support@contoso.com" },
 	{ "sendas.alias-disabled: only user and shared mailboxes count",
 	  { "m365", "contoso", DOM("contoso.com") ",'recipients':[{'address':'u@contoso.com','kind':'user','has_mailbox':false,"
 	    "'aliases':['a@contoso.com']},{'address':'mu@contoso.com','kind':'mail-user','aliases':['b@contoso.com']},"
