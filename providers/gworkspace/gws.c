@@ -160,9 +160,13 @@ static const char *const gws_sections[] = {
 	"forwards", "auto_replies", "send_as", "policy.auto_forwarding_ou", NULL,
 };
 
+/* gworkspace_platform - the platform rules (gworkspace/gws_platform.c) */
+extern const struct platform_rules gworkspace_platform;
+
 const struct provider_ops gworkspace_provider = {
 	.name = "gworkspace",
 	.caps = PROVIDER_CAN_COLLECT | PROVIDER_CAN_FIX,
+	.platform = &gworkspace_platform,
 	.open = gws_open,
 	.collect = gws_collect,
 	.plan_fix = gws_plan_fix,

@@ -37,6 +37,8 @@ static const struct platform_rules postfix_platform = {
 	.name = "Postfix",
 	.loop_bounce_code = "554 5.4.0",
 	.loop_bounce_text = "Error: too many hops (hopcount_limit, default 50)",
+	.loop_hop_limit = 50, /* postconf(5) hopcount_limit default */
+	.documented_vias = 1u << VIA_ROUTING,
 	.alias_cycle_code = "451 4.6.0",
 	.alias_cycle_text = "Alias expansion error (virtual_alias_recursion_limit): refused at the "
 			    "end of DATA; the sending server retries, then bounces",

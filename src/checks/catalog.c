@@ -14,6 +14,7 @@ const struct check_def *const check_catalog[] = {
 	&check_route_disabled_target,
 	&check_route_catchall_shadow,
 	&check_route_catchall,
+	&check_route_platform_limit,
 	&check_forward_blocked,
 	&check_forward_external_auth,
 	&check_forward_policy_open,

@@ -15,7 +15,14 @@ extern const struct check_def check_route_loop, check_route_ghost, check_route_c
 	check_forward_blocked,
 	check_forward_external_auth, check_forward_policy_open, check_sendas_alias_disabled,
 	check_sendas_treat_as_alias, check_sendas_missing, check_sendas_unverified,
-	check_addr_plus_disabled;
+	check_addr_plus_disabled, check_route_platform_limit;
+
+/* route_mark_policy_stops - mark the forwards that policy blocks as carrying
+ * nothing (route_policy_stops.c); call before route_graph_scc */
+void route_mark_policy_stops(struct audit_ctx *ctx);
+/* platform_static_limits - the route.platform-limit findings marked on the
+ * graph's edges (route_platform_static.c) */
+void platform_static_limits(struct audit_ctx *ctx);
 
 /* the documented fixes (fixes.c) */
 extern const struct fix_def fix_inbox_rule_disable, fix_mailbox_forwarding_clear,

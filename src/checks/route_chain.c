@@ -2,13 +2,18 @@
  * route_chain.c - route.chain: delivery that needs two or more relay hops
  * (contact@ -> info@ -> bob@). Flatten it.
  *
- * A relay is a recipient that keeps no mail itself and passes it on: a plain
- * routing alias, a mailbox that forwards everything, or a group with a
- * single member (a group used as an alias). Ordinary groups are expansions,
- * not relays. depth(n) = 1 + the deepest relay hop after n; a chain is
- * reported once, at its first address (no relay points at it). Loops are
- * route.loop's, so nodes in cycles are skipped. A chain longer than
- * max_depth is reported and also marked not fully evaluated.
+ * Only pure relays count (product.md §5a Decisions): a live, unconditional
+ * forward that keeps no copy, out of a recipient that delivers nothing
+ * itself; a target reached through a catch-all adds the catch-all's redirect
+ * as a hop. Alias and group expansion are not hops: a chain ends at the first
+ * address that is not a relay (a mailbox, a group, an external address). A
+ * chain that ends at a ghost, runs into a loop or that a platform limit cuts
+ * (a second inbox rule or transport rule on its way) belongs to route.ghost,
+ * route.loop and route.platform-limit instead.
+ *
+ * The walk is a longest-path DFS over states (node, inbox rule passed,
+ * transport rule passed), iterative, each state computed once. One finding
+ * per chain head: a relay that no relay with a chain points at.
  */
 #include "checks/checks.h"
 #include "base/util.h"
@@ -16,135 +21,219 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEPTH_UNSET UINT32_MAX
+#define ST_UNSET (-2)
+#define ST_BUSY (-3)
+#define ST_INVALID (-1)
 
-/* relay_edge - true when edge i out of n passes mail on from a relay */
-static bool relay_edge(const struct route_graph *g, uint32_t n, const struct route_edge *e)
+/* relay_edge - e passes all mail of its source on: the source delivers
+ * nothing itself and e is a live unconditional forward keeping no copy */
+static bool relay_edge(const struct route_graph *g, const struct route_edge *e)
 {
-	const struct route_node *node = &g->nodes[n];
-	if (node->kind != NODE_RECIPIENT || node->delivers)
+	const struct route_node *n = &g->nodes[e->from];
+	if (n->kind != NODE_RECIPIENT || n->delivers || e->via != EDGE_FORWARD)
 		return false;
-	if (e->via == EDGE_GROUP)
-		return node->nr_edges == 1;
-	return !e->fwd->conditional;
+	if (n->recipient && (n->recipient->kind == RK_GROUP || n->recipient->kind == RK_CONTACT))
+		return false;
+	return e->stop == EDGE_LIVE && !e->fwd->conditional && !e->fwd->keep_copy &&
+	       !route_edge_same_address(g, e);
 }
 
-/* compute_depths - iterative post-order DFS over relay edges */
-static void compute_depths(const struct route_graph *g, const struct route_scc *scc,
-			   uint32_t *depth, uint32_t *next_hop)
+static bool is_relay(const struct route_graph *g, uint32_t n)
 {
-	uint32_t *stack = xreallocarray(NULL, g->nr_nodes ? g->nr_nodes : 1, sizeof(*stack));
-	uint32_t *pos = xcalloc(g->nr_nodes ? g->nr_nodes : 1, sizeof(*pos));
+	const struct route_node *node = &g->nodes[n];
+	for (uint32_t i = 0; i < node->nr_edges; i++)
+		if (relay_edge(g, &g->edges[node->first_edge + i]))
+			return true;
+	return false;
+}
 
-	for (uint32_t root = 0; root < g->nr_nodes; root++) {
-		uint32_t sp = 0;
-		if (depth[root] != DEPTH_UNSET)
-			continue;
-		stack[sp++] = root;
-		while (sp) {
-			uint32_t v = stack[sp - 1];
-			const struct route_node *vn = &g->nodes[v];
-			if (route_scc_cyclic(g, scc, scc->comp[v])) {
-				depth[v] = 0;
-				sp--;
-				continue;
-			}
-			if (pos[v] < vn->nr_edges) {
-				const struct route_edge *e = &g->edges[vn->first_edge + pos[v]++];
-				if (relay_edge(g, v, e) && depth[e->to] == DEPTH_UNSET)
-					stack[sp++] = e->to;
-				continue;
-			}
-			/* children done */
-			uint32_t best = 0, hop = UINT32_MAX;
-			for (uint32_t i = 0; i < vn->nr_edges; i++) {
-				const struct route_edge *e = &g->edges[vn->first_edge + i];
-				if (!relay_edge(g, v, e))
-					continue;
-				uint32_t d = 1 + (depth[e->to] == DEPTH_UNSET ? 0 : depth[e->to]);
-				if (d > best) {
-					best = d;
-					hop = vn->first_edge + i;
-				}
-			}
-			depth[v] = best;
-			next_hop[v] = hop;
-			sp--;
-		}
+struct chain_walk {
+	const struct route_graph *g;
+	const struct route_scc *scc;
+	int32_t *value;     /* per state: hops to the end, ST_INVALID, ST_UNSET, ST_BUSY */
+	uint32_t *next;     /* per state: the chosen edge, UINT32_MAX at the end */
+	unsigned char *relay;
+};
+
+#define STATE(n, i, t) ((size_t)(n) * 4 + (size_t)(i) * 2 + (size_t)(t))
+
+/* edge_state - the state after e from (i, t); false when a platform limit cuts e */
+static bool edge_state(const struct route_graph *g, const struct route_edge *e,
+		       unsigned *i, unsigned *t)
+{
+	if (route_edge_inbox_limited(g, e)) {
+		if (*i)
+			return false;
+		*i = 1;
 	}
-	free(stack);
-	free(pos);
+	if (route_edge_transport_limited(g, e)) {
+		if (*t)
+			return false;
+		*t = 1;
+	}
+	return true;
+}
+
+static bool in_loop(const struct chain_walk *w, uint32_t n)
+{
+	return route_scc_cyclic(w->g, w->scc, w->scc->comp[n]);
+}
+
+/* candidate - the hops through edge e from state (i, t), ST_INVALID when the
+ * chain does not reach a mailbox that way, ST_UNSET when the target's state
+ * must be computed first (*child set) */
+static int32_t candidate(const struct chain_walk *w, const struct route_edge *e,
+			 unsigned i, unsigned t, size_t *child)
+{
+	const struct route_node *to = &w->g->nodes[e->to];
+	int32_t cost = e->step == MATCH_CATCH_ALL ? 2 : 1;
+	if (!edge_state(w->g, e, &i, &t))
+		return ST_INVALID;
+	if (to->kind == NODE_MISSING || to->kind == NODE_UNKNOWN || in_loop(w, e->to))
+		return ST_INVALID;
+	if (!w->relay[e->to])
+		return cost;
+	*child = STATE(e->to, i, t);
+	if (w->value[*child] == ST_UNSET)
+		return ST_UNSET;
+	if (w->value[*child] < 0)
+		return ST_INVALID; /* busy (a cycle of relays) or invalid */
+	return cost + w->value[*child];
+}
+
+/* walk_state - compute value[] and next[] for root and every state under it */
+static void walk_state(struct chain_walk *w, size_t root, size_t *stack)
+{
+	size_t sp = 0;
+	stack[sp++] = root;
+	w->value[root] = ST_BUSY;
+	while (sp) {
+		size_t s = stack[sp - 1], child = 0;
+		uint32_t n = (uint32_t)(s / 4);
+		unsigned i = (s / 2) & 1, t = s & 1;
+		const struct route_node *node = &w->g->nodes[n];
+		int32_t best = ST_INVALID;
+		uint32_t best_edge = UINT32_MAX;
+		bool pushed = false;
+		for (uint32_t k = 0; k < node->nr_edges && !pushed; k++) {
+			const struct route_edge *e = &w->g->edges[node->first_edge + k];
+			if (!relay_edge(w->g, e))
+				continue;
+			int32_t c = candidate(w, e, i, t, &child);
+			if (c == ST_UNSET) {
+				w->value[child] = ST_BUSY;
+				stack[sp++] = child;
+				pushed = true;
+			} else if (c > best) {
+				best = c;
+				best_edge = node->first_edge + k;
+			}
+		}
+		if (pushed)
+			continue;
+		w->value[s] = in_loop(w, n) ? ST_INVALID : best;
+		w->next[s] = best_edge;
+		sp--;
+	}
+}
+
+/* report - the finding for head v */
+static void report(struct audit_ctx *ctx, const struct chain_walk *w, uint32_t v)
+{
+	const struct route_graph *g = ctx->graph;
+	const struct snapshot *s = snap_of(ctx, v);
+	size_t st = STATE(v, 0, 0);
+	uint32_t hops = 0, cur = v;
+	struct finding *f;
+	const char *final = g->nodes[v].address;
+
+	for (size_t x = st; w->next[x] != UINT32_MAX && hops <= g->limits.max_depth; hops++) {
+		const struct route_edge *e = &g->edges[w->next[x]];
+		unsigned i = (x / 2) & 1, t = x & 1;
+		edge_state(g, e, &i, &t);
+		final = g->nodes[e->to].address;
+		x = w->relay[e->to] ? STATE(e->to, i, t) : SIZE_MAX;
+		if (x == SIZE_MAX)
+			break;
+	}
+	f = finding_new(ctx->out, &check_route_chain, s->tenant, s->provider, g->nodes[v].address,
+			"mail to %s needs %d hops to reach %s: point it there directly",
+			g->nodes[v].address, w->value[st], final);
+	finding_add_hop(f, g->nodes[v].address, "start", NULL);
+	for (size_t x = st, k = 0; x != SIZE_MAX && w->next[x] != UINT32_MAX &&
+	     k <= g->limits.max_depth; k++) {
+		const struct route_edge *e = &g->edges[w->next[x]];
+		unsigned i = (x / 2) & 1, t = x & 1;
+		edge_state(g, e, &i, &t);
+		add_edge_hop(ctx, f, e);
+		cur = e->to;
+		x = w->relay[cur] ? STATE(cur, i, t) : SIZE_MAX;
+	}
+	cJSON_AddNumberToObject(f->evidence, "hops", w->value[st]);
+	cJSON_AddStringToObject(f->evidence, "final", final);
+	if ((uint32_t)w->value[st] > g->limits.max_depth) {
+		cJSON_AddBoolToObject(f->evidence, "truncated", true);
+		finding_list_gap(ctx->out, check_route_chain.id, s->tenant,
+				 "the chain from %s is longer than %u hops; not followed to its end",
+				 g->nodes[v].address, g->limits.max_depth);
+	}
+	finding_set_id(f, NULL);
 }
 
 static void run(struct audit_ctx *ctx)
 {
 	struct route_graph *g = ctx->graph;
-	const struct route_scc *scc = route_graph_scc(g);
+	route_mark_policy_stops(ctx);
 	uint32_t n = g->nr_nodes;
-	uint32_t *depth = xreallocarray(NULL, n ? n : 1, sizeof(*depth));
-	uint32_t *next_hop = xreallocarray(NULL, n ? n : 1, sizeof(*next_hop));
-	unsigned char *has_relay_parent = xcalloc(n ? n : 1, 1);
+	size_t states = (size_t)(n ? n : 1) * 4;
+	struct chain_walk w = { g, route_graph_scc(g), NULL, NULL, NULL };
+	size_t *stack = xreallocarray(NULL, states, sizeof(*stack));
+	unsigned char *pointed = xcalloc(n ? n : 1, 1);
 
 	for (size_t t = 0; t < ctx->nr_snapshots; t++) {
 		const struct snapshot *s = ctx->snapshots[t];
 		need_section(ctx, &check_route_chain, s, s->has_forwards, "forwards");
 		gap_on_errors(ctx, &check_route_chain, s, "forwards");
 	}
-	memset(depth, 0xff, (size_t)(n ? n : 1) * sizeof(*depth));
-	compute_depths(g, scc, depth, next_hop);
-	for (uint32_t e = 0; e < g->nr_edges; e++)
-		if (relay_edge(g, g->edges[e].from, &g->edges[e]) && depth[g->edges[e].from] >= 2)
-			has_relay_parent[g->edges[e].to] = 1;
-
-	for (uint32_t v = 0; v < n; v++) {
-		if (depth[v] < 2 || has_relay_parent[v])
-			continue;
-		const struct snapshot *s = snap_of(ctx, v);
-		const struct route_node *vn = &g->nodes[v];
-		uint32_t cur = v, hops = 0;
-		const char *final = vn->address;
-		struct finding *f;
-
-		/* find the end first for the summary */
-		while (next_hop[cur] != UINT32_MAX && hops < g->limits.max_depth) {
-			cur = g->edges[next_hop[cur]].to;
-			final = g->nodes[cur].address;
-			hops++;
-		}
-		f = finding_new(ctx->out, &check_route_chain, s->tenant, s->provider, vn->address,
-				"mail to %s needs %u hops to reach %s: point it there directly",
-				vn->address, depth[v], final);
-		finding_add_hop(f, vn->address, "start", NULL);
-		cur = v;
-		for (uint32_t i = 0; i < hops; i++) {
-			const struct route_edge *e = &g->edges[next_hop[cur]];
-			add_edge_hop(ctx, f, e);
-			cur = e->to;
-		}
-		cJSON_AddNumberToObject(f->evidence, "hops", depth[v]);
-		cJSON_AddStringToObject(f->evidence, "final", final);
-		if (depth[v] > g->limits.max_depth) {
-			cJSON_AddBoolToObject(f->evidence, "truncated", true);
-			finding_list_gap(ctx->out, check_route_chain.id, s->tenant,
-					 "the chain from %s is longer than %u hops; not followed to its end",
-					 vn->address, g->limits.max_depth);
-		}
-		finding_set_id(f, NULL);
+	w.value = xreallocarray(NULL, states, sizeof(*w.value));
+	w.next = xreallocarray(NULL, states, sizeof(*w.next));
+	w.relay = xcalloc(n ? n : 1, 1);
+	for (size_t i = 0; i < states; i++) {
+		w.value[i] = ST_UNSET;
+		w.next[i] = UINT32_MAX;
 	}
-	free(depth);
-	free(next_hop);
-	free(has_relay_parent);
+	for (uint32_t v = 0; v < n; v++)
+		w.relay[v] = is_relay(g, v);
+	for (uint32_t v = 0; v < n; v++)
+		if (w.relay[v] && w.value[STATE(v, 0, 0)] == ST_UNSET)
+			walk_state(&w, STATE(v, 0, 0), stack);
+	/* a relay with a chain of its own makes its relay targets part of it */
+	for (uint32_t e = 0; e < g->nr_edges; e++)
+		if (relay_edge(g, &g->edges[e]) && w.value[STATE(g->edges[e].from, 0, 0)] >= 1)
+			pointed[g->edges[e].to] = 1;
+	for (uint32_t v = 0; v < n; v++)
+		if (w.relay[v] && !pointed[v] && w.value[STATE(v, 0, 0)] >= 2)
+			report(ctx, &w, v);
+	free(w.value);
+	free(w.next);
+	free(w.relay);
+	free(stack);
+	free(pointed);
 }
 
 const struct check_def check_route_chain = {
 	.id = "route.chain",
 	.title = "Forwarding chain",
-	.finds = "delivery that needs 2+ relay hops (contact@ -> info@ -> bob@)",
+	.finds = "delivery that needs 2+ relay hops (contact@ -> info@ -> bob@): pure relays only "
+		 "(unconditional forwards keeping no copy, catch-all redirects); alias and group "
+		 "expansion are not hops",
 	.severity = SEV_LOW,
 	.symptom_code = NULL,
 	.symptom_text = "fragile routing: each hop can break, add headers or change the sender",
-	.evidence = "the longest path of relay hops (routing aliases, forward-everything mailboxes, "
-		    "single-member groups) from an address no relay points at",
+	.evidence = "the longest path of relay hops from an address no relay points at, to the "
+		    "first address that is not a relay; chains ending at a ghost, running into a loop "
+		    "or cut by a platform limit are left to route.ghost, route.loop and "
+		    "route.platform-limit",
 	.fix = &fix_route_flatten,
 	.refs = refs_none,
 	.run = run,

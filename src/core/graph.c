@@ -569,9 +569,13 @@ struct route_graph *route_graph_build(struct snapshot **snapshots, size_t nr,
 		add_recipient_nodes(g, t);
 	for (uint16_t t = 0; t < g->nr_snapshots; t++)
 		add_alias_nodes(g, t);
+	g->platforms = arena_alloc(&g->arena, (g->nr_snapshots + 1) * sizeof(*g->platforms));
+	for (size_t t = 0; t < g->nr_snapshots; t++)
+		g->platforms[t] = platform_for(snapshots[t]->provider);
 	for (uint16_t t = 0; t < g->nr_snapshots; t++)
 		add_edges(g, t);
 	sort_edges(g);
+	route_graph_apply_platform(g);
 	return g;
 }
 

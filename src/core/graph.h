@@ -41,6 +41,7 @@
 #define ALIASAUDIT_GRAPH_H
 
 #include "base/arena.h"
+#include "core/platform.h"
 #include "core/snapshot.h"
 
 #include <stdbool.h>
@@ -76,6 +77,17 @@ enum edge_via {
 			   * synthetic VIA_ROUTING forward (name "external address") */
 };
 
+/* edge_stop - why an edge carries no mail (EDGE_LIVE: it does). No loop,
+ * chain or platform-limit walk runs through a stopped edge. */
+enum edge_stop {
+	EDGE_LIVE = 0,
+	EDGE_STOP_POLICY,         /* a forward that policy blocks (forward.blocked reports it) */
+	EDGE_STOP_DEAD,           /* the forward's owner has no mailbox / is suspended */
+	EDGE_STOP_RULE_RECIPIENTS,/* a rule with more targets than rule_max_recipients: not applied */
+	EDGE_STOP_OVERRIDDEN,     /* a redirect rule overridden by the mailbox's own forwarding */
+	EDGE_STOP_FILTER_LIMIT,   /* a forwarding filter beyond filter_forward_limit */
+};
+
 enum match_step {
 	MATCH_EXACT, MATCH_PLUS_TAG, MATCH_ALIAS_DOMAIN, MATCH_CATCH_ALL,
 	MATCH_NONE,
@@ -99,6 +111,7 @@ struct route_edge {
 	const char *target;               /* the address as written in the config */
 	const struct snapshot_forward *fwd; /* EDGE_FORWARD: the forward (name, via, flags) */
 	const struct catch_all *catch_all;  /* MATCH_CATCH_ALL: the rule that caught it */
+	uint8_t stop;                     /* enum edge_stop (graph_platform.c, policy) */
 };
 
 struct route_graph {
@@ -113,6 +126,8 @@ struct route_graph {
 	/* owned domain (canonical) -> tenant */
 	struct domain_slot *domains; size_t nr_domain_slots;
 	struct route_scc *scc;            /* computed on first use (route_graph_scc) */
+	const struct platform_rules **platforms; /* per snapshot (platform_for) */
+	bool policy_marked;               /* EDGE_STOP_POLICY set (route_mark_policy_stops) */
 };
 
 /* route_scc - strongly connected components (Tarjan). comp[n] is n's
@@ -124,11 +139,13 @@ struct route_scc {
 	uint8_t *cyclic;   /* per component: see route_scc_cyclic */
 	uint32_t nr;
 };
-/* route_graph_scc - the components of g, computed once and cached in g */
+/* route_graph_scc - the components of g over the edges that can carry a
+ * message round a loop (route_edge_loops), computed once and cached in g */
 const struct route_scc *route_graph_scc(struct route_graph *g);
-/* route_scc_cyclic - true when component c is a cycle: 2+ members, or one
- * member with an edge to itself that does not deliver (an address may expand
- * into itself once when it also delivers: Postfix virtual(5)) */
+/* route_scc_cyclic - true when component c is a mail loop: it contains a
+ * forward (not only group membership: expansion delivers to each member once,
+ * product.md §5a) between two of its members, or from a member to another of
+ * its own addresses (a forward to one's own alias is a cycle) */
 bool route_scc_cyclic(const struct route_graph *g, const struct route_scc *scc, uint32_t c);
 
 /* route_graph_build - build the graph over snapshots (borrowed; they must
@@ -159,5 +176,35 @@ const char *route_edge_via_name(const struct route_edge *e);
  * (rule name, "mailbox forwarding", group address); never NULL */
 const char *route_edge_object(const struct route_graph *g, const struct route_edge *e);
 const char *match_step_name(enum match_step s);
+
+/* route_node_platform - the platform rules of node n's tenant (standard MTA
+ * for external nodes); never NULL */
+const struct platform_rules *route_node_platform(const struct route_graph *g, uint32_t n);
+/* route_edge_platform - the rules of the platform that moves mail along e
+ * (its source's) */
+static inline const struct platform_rules *route_edge_platform(const struct route_graph *g,
+								const struct route_edge *e)
+{
+	return route_node_platform(g, e->from);
+}
+/* route_edge_same_address - e targets the very address it belongs to (a
+ * forward listing its own from address, a group listing itself): delivery
+ * there, never a loop (product.md §5a Decisions) */
+bool route_edge_same_address(const struct route_graph *g, const struct route_edge *e);
+/* route_edge_inbox_limited - e is an inbox rule on a platform with an
+ * inbox-rule loop limit: a message it forwards is not forwarded by another
+ * inbox rule, so a cycle through it stops silently */
+bool route_edge_inbox_limited(const struct route_graph *g, const struct route_edge *e);
+/* route_edge_transport_limited - e is a transport rule on a platform with a
+ * transport-rule loop limit (a second such redirect bounces) */
+bool route_edge_transport_limited(const struct route_graph *g, const struct route_edge *e);
+/* route_edge_documented - the platform documents what e's kind does */
+bool route_edge_documented(const struct route_graph *g, const struct route_edge *e);
+/* route_edge_loops - e can carry a message round a loop: live, not to its own
+ * address, not an inbox rule that the loop limit stops */
+bool route_edge_loops(const struct route_graph *g, const struct route_edge *e);
+/* route_graph_apply_platform - mark the edges that the platforms' documented
+ * limits stop (graph_platform.c; called by route_graph_build) */
+void route_graph_apply_platform(struct route_graph *g);
 
 #endif

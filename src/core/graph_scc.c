@@ -1,8 +1,10 @@
 /*
  * graph_scc.c - strongly connected components of the routing graph, by an
  * iterative Tarjan (no recursion: a million-node chain must not overflow the
- * stack). Linear in nodes + edges. Loops (route.loop) are the cyclic
- * components; route.chain skips them.
+ * stack). Linear in nodes + edges. Only edges that can carry a message round
+ * a loop count (route_edge_loops: live, not to their own address, not an
+ * inbox rule the platform's loop limit stops). Loops (route.loop) are the
+ * cyclic components; route.chain skips them.
  */
 #include "core/graph.h"
 #include "base/util.h"
@@ -43,7 +45,10 @@ static struct route_scc *tarjan(const struct route_graph *g)
 			struct frame *f = &frames[fp - 1];
 			const struct route_node *v = &g->nodes[f->node];
 			if (f->next_edge < v->nr_edges) {
-				uint32_t w = g->edges[v->first_edge + f->next_edge++].to;
+				const struct route_edge *e = &g->edges[v->first_edge + f->next_edge++];
+				uint32_t w = e->to;
+				if (!route_edge_loops(g, e))
+					continue;
 				if (index[w] == UNVISITED) {
 					index[w] = low[w] = counter++;
 					stack[sp++] = w;
@@ -84,17 +89,14 @@ static struct route_scc *tarjan(const struct route_graph *g)
 /* scc_compute_cyclic - see route_scc_cyclic */
 static bool scc_compute_cyclic(const struct route_graph *g, const struct route_scc *scc, uint32_t c)
 {
-	uint32_t size = scc->start[c + 1] - scc->start[c], v;
-	const struct route_node *node;
-	if (size >= 2)
-		return true;
-	v = scc->order[scc->start[c]];
-	node = &g->nodes[v];
-	if (node->delivers)
-		return false;
-	for (uint32_t i = 0; i < node->nr_edges; i++)
-		if (g->edges[node->first_edge + i].to == v)
-			return true;
+	for (uint32_t i = scc->start[c]; i < scc->start[c + 1]; i++) {
+		const struct route_node *node = &g->nodes[scc->order[i]];
+		for (uint32_t k = 0; k < node->nr_edges; k++) {
+			const struct route_edge *e = &g->edges[node->first_edge + k];
+			if (e->via != EDGE_GROUP && scc->comp[e->to] == c && route_edge_loops(g, e))
+				return true;
+		}
+	}
 	return false;
 }
 

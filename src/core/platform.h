@@ -40,6 +40,17 @@ struct platform_rules {
 	 * stopped by alias expansion with this reply (Postfix: 451 4.6.0 at the
 	 * end of DATA, virtual_alias_recursion_limit); NULL: like any loop */
 	const char *alias_cycle_code, *alias_cycle_text;
+	/* forward hops a message may have made before this platform refuses to
+	 * forward it again with loop_bounce_code (Gmail 50); along a cycle the
+	 * platform whose limit is reached first stops the mail */
+	int loop_hop_limit;
+	/* what the platform's own trace shows where the inbox-rule loop limit
+	 * stops a message, and where a loop bounces (for findings' evidence) */
+	const char *inbox_rule_stop_trace, *loop_trace;
+	/* the forward kinds (1 << enum forward_via) whose behaviour this
+	 * platform documents; a cycle through any other kind is predicted from
+	 * standard MTA behaviour, and the finding says so */
+	unsigned documented_vias;
 	/* forwards of a disabled recipient still fire (Exchange Online: a
 	 * blocked sign-in still receives and forwards; Gmail: a suspended user's
 	 * forwards do not) */

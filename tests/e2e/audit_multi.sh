@@ -15,7 +15,7 @@ BAD_SECRET=wrong-one run "$AA" audit -c "$T/two.ini" -f json
 expect_rc 3
 jq_eq '[.tenants[] | "\(.name):\(.complete)"] | sort | join(",")' 'contoso-bad:false,contoso:true'
 jq_eq '.tenants[] | select(.name == "contoso-bad") | .errors[0].message | test("AADSTS7000215")' 'true'
-jq_eq '[.findings[] | select(.tenant == "contoso" and .check == "route.loop")] | length >= 1' 'true'
+jq_eq '[.findings[] | select(.tenant == "contoso" and .check == "route.ghost")] | length >= 1' 'true'
 jq_eq '.summary.complete' 'false'
 if grep -q wrong-one "$T/out" "$T/err"; then fail "secret in output"; fi
 

@@ -17,5 +17,5 @@ done
 # writing elsewhere still works
 run "$AA" audit --snapshot "$T/in.json" -o "$T/report.txt"
 expect_rc 1
-grep -q 'route.loop' "$T/report.txt" || fail "no report written"
+grep -q 'route.ghost' "$T/report.txt" || fail "no report written"
 pass

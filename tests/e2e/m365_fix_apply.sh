@@ -19,14 +19,16 @@ m365_state "$T/state0"
 rc=$?
 expect_rc 0
 [ "$(grep -c '^Plan: ' "$T/out")" -eq 1 ] || fail "the plan was not printed exactly once"
-out_has 'Plan: 4 changes'
-out_has 'the plan resolves 4 findings and introduces 0'
-for n in 1 2 3 4; do err_has "\[$n/4\] .* applied"; done
+# (no change for the seed article's inbox-rule cycle: no route.loop in Exchange
+# Online, product.md §5a)
+out_has 'Plan: 3 changes'
+out_has 'the plan resolves 3 findings and introduces 0'
+for n in 1 2 3; do err_has "\[$n/3\] .* applied"; done
 err_has 'done; undo with: aliasaudit undo'
 j=$(the_journal "$T/j")
 [ "$(stat -c %a "$j")" = 600 ] || fail "journal mode $(stat -c %a "$j")"
 [ "$(jq -r 'select(.type=="result") | .status' "$j" | sort -u)" = applied ] || fail "not all applied"
-[ "$(nr_writes)" -eq 4 ] || fail "want 4 writes, got $(nr_writes)"
+[ "$(nr_writes)" -eq 3 ] || fail "want 3 writes, got $(nr_writes)"
 [ "$(head -n 1 "$j" | jq -r .config)" = "$T/config.ini" ] || fail "the journal's config is not absolute"
 [ "$(head -n 1 "$j" | jq -r .tenants.contoso)" = "$TENANT_ID" ] || fail "the journal is not bound to the tenant GUID"
 
@@ -38,7 +40,7 @@ grep -Eqi 'bearer|eyJ[A-Za-z0-9_-]{8,}\.|access_token|client_secret"' "$j" && fa
 # the findings the changes resolve are gone, and nothing new appeared
 audit_ids "$T/second"
 jq -r 'select(.type=="intent") | .change.finding_ids[]' "$j" | sort -u >"$T/fixed"
-[ "$(wc -l <"$T/fixed")" -eq 4 ] || fail "want 4 resolved findings"
+[ "$(wc -l <"$T/fixed")" -eq 3 ] || fail "want 3 resolved findings"
 for id in $(cat "$T/fixed"); do
 	grep -q "$id" "$T/second" && fail "finding $id is still there"
 done
@@ -63,7 +65,7 @@ expect_rc 2; err_lines 1; err_has 'noparams.jsonl: line 2: change.params'
 (cd / && "$AA" undo "$j" --yes >"$T/out" 2>"$T/err")
 rc=$?
 expect_rc 0
-for n in 1 2 3 4; do err_has "undo $n: .* reverted"; done
+for n in 1 2 3; do err_has "undo $n: .* reverted"; done
 audit_ids "$T/third"
 diff -u "$T/first" "$T/third" || fail "after undo the findings differ from the first audit"
 jq -S '.findings' "$T/first.json" >"$T/f1"

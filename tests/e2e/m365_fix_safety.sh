@@ -21,11 +21,12 @@ run "$AA" fix -c "$CFG" --apply --yes --journal "$T/j0"
 expect_rc 3
 err_has "incomplete audit: tenant 'contoso': .*carol@contoso.com.*503"
 err_has '3 changes withheld: their evidence was not read'
-out_has 'Plan: 2 changes'
+# (1, not 2: the seed article's inbox-rule cycle is no route.loop, §5a)
+out_has 'Plan: 1 change'
 out_has 'not applied: withheld: its evidence was not read (forwards'
 j=$(the_journal "$T/j0")
-[ "$(jq -r 'select(.type=="result") | .status' "$j" | sort | uniq -c | tr -s ' ')" = " 2 applied" ] ||
-	fail "want exactly the 2 proven changes applied"
+[ "$(jq -r 'select(.type=="result") | .status' "$j" | sort | uniq -c | tr -s ' ')" = " 1 applied" ] ||
+	fail "want exactly the 1 proven change applied"
 grep -q '"m365_write":"Set-OrganizationConfig"' "$MOCKLOG" && fail "a withheld change was written"
 grep -q '"m365_write":"Set-RemoteDomain"' "$MOCKLOG" && fail "a withheld change was written"
 mock_knobs '{"rules": []}'
@@ -52,7 +53,7 @@ wait $pid || fail "the first apply failed: $(cat "$T/err1")"
 m365_knobs '{"write_latency_ms": 0}'
 [ "$(nr_writes)" -eq $((w + 3)) ] || [ "$(nr_writes)" -eq $((w + 4)) ] || fail "unexpected writes"
 j=$(the_journal "$T/j1")
-[ "$(grep -c '"type":"result"' "$j")" -eq 4 ] || fail "the first apply did not finish its 4 changes"
+[ "$(grep -c '"type":"result"' "$j")" -eq 3 ] || fail "the first apply did not finish its 3 changes"
 
 # --- undo with another tenant under the same name
 sed "s/^tenant_id = .*/tenant_id = 00000000-1111-2222-3333-444444444444/" "$CFG" >"$T/other.ini"

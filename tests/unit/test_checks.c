@@ -37,22 +37,32 @@ static const struct check_case cases[] = {
 	  { "custom", "contoso.com", USERS3 ",'forwards':[" FWD("bob@contoso.com", "alice@contoso.com", "mailbox")
 	    "," FWD("alice@contoso.com", "BOB@contoso.com", "inbox-rule") "]" }, {0},
 	  "route.loop", 1, 0, "alice@contoso.com", "high" },
-	{ "loop: through two groups",
+	{ "loop: groups nested in each other are harmless (expansion delivers once, §5a)",
 	  { "custom", "contoso.com", "'recipients':[{'address':'g1@contoso.com','kind':'group','members':['g2@contoso.com','bob@contoso.com']},"
 	    "{'address':'g2@contoso.com','kind':'group','members':['g1@contoso.com']}," U("bob@contoso.com") "],'forwards':[]" }, {0},
-	  "route.loop", 1, 0, NULL, NULL },
-	{ "loop: an address that expands into itself and delivers is not a loop",
+	  "route.loop", 0, 0, NULL, NULL },
+	{ "loop: a forward listing its own address delivers there (keep@ -> {keep@, copy@})",
+	  { "custom", "contoso.com", "'recipients':[{'address':'bob@contoso.com','kind':'user','aliases':['sales@contoso.com']}," U("alice@contoso.com") "],"
+	    "'forwards':[{'from':'bob@contoso.com','to':['BOB@contoso.com','alice@contoso.com'],'via':'mailbox','keep_copy':false}]" }, {0},
+	  "route.loop", 0, 0, NULL, NULL },
+	{ "loop: a forward to one's own alias is a cycle (§5a Decisions)",
 	  { "custom", "contoso.com", "'recipients':[{'address':'bob@contoso.com','kind':'user','aliases':['sales@contoso.com']}],"
 	    "'forwards':[" FWD("bob@contoso.com", "Sales@Contoso.com", "mailbox") "]" }, {0},
-	  "route.loop", 0, 0, NULL, NULL },
+	  "route.loop", 1, 0, "bob@contoso.com", NULL },
 	{ "loop: across two tenants",
 	  { "custom", "contoso.com", USERS3 ",'forwards':[" FWD("bob@contoso.com", "bob@fabrikam.com", "mailbox") "]" },
 	  { "custom", "fabrikam.com", "'recipients':[" U("bob@fabrikam.com") "],'forwards':["
 	    FWD("bob@fabrikam.com", "bob@contoso.com", "gmail-autoforward") "]" },
 	  "route.loop", 1, 0, "bob@fabrikam.com", NULL },
-	{ "loop: a catch-all never closes a loop over explicit addresses",
+	/* a scope-all catch-all takes all mail for its domain, forwarded mail too:
+	 * its target forwarding into the domain gets the mail back (routing-limits) */
+	{ "loop: a scope-all catch-all's target forwarding into its domain loops",
 	  { "custom", "contoso.com", USERS3 ",'forwards':[" FWD("carl@contoso.com", "bob@contoso.com", "mailbox") "],"
 	    "'policy':{'catch_all':[{'domain':'contoso.com','target':'carl@contoso.com','scope':'all'}]}" }, {0},
+	  "route.loop", 1, 0, "carl@contoso.com", NULL },
+	{ "loop: an unknown-only catch-all never closes a loop over explicit addresses",
+	  { "custom", "contoso.com", USERS3 ",'forwards':[" FWD("carl@contoso.com", "bob@contoso.com", "mailbox") "],"
+	    "'policy':{'catch_all':[{'domain':'contoso.com','target':'carl@contoso.com','scope':'unknown-only'}]}" }, {0},
 	  "route.loop", 0, 0, NULL, NULL },
 	{ "loop: the snapshot lacks forwards for a provider that has them",
 	  { "m365", "contoso.com", USERS3 }, {0}, "route.loop", 0, 1, NULL, NULL },
@@ -93,6 +103,11 @@ static const struct check_case cases[] = {
 	  { "custom", "contoso.com", USERS3 ",'forwards':[{'from':'info@contoso.com','to':['bob@contoso.com'],'via':'routing'},"
 	    FWD("bob@contoso.com", "alice@contoso.com", "mailbox") "]" }, {0},
 	  "route.chain", 0, 0, NULL, NULL },
+	/* route.platform-limit (more in test_route_platform.c) */
+	{ "platform-limit: A -rule-> B -rule-> C in Exchange Online cuts C off",
+	  { "m365", "contoso.com", USERS3 ",'forwards':[" FWD("bob@contoso.com", "alice@contoso.com", "inbox-rule")
+	    "," FWD("alice@contoso.com", "carl@contoso.com", "inbox-rule") "]" }, {0},
+	  "route.platform-limit", 1, 0, "alice@contoso.com", "medium" },
 	/* route.disabled-target */
 	{ "disabled: a group member whose account is disabled",
 	  { "custom", "contoso.com", "'recipients':[{'address':'bob@contoso.com','kind':'user','enabled':false},"
