@@ -65,7 +65,7 @@ MOCK_OBJS     := $(MOCK_SRCS:%.c=$(BUILD)/%.o)
 MOCK_BIN      := $(if $(MOCK_SRCS),$(BUILD)/mockd)
 BIN           := $(BUILD)/aliasaudit
 
-.PHONY: all test unit e2e demo bench install uninstall clean fuzz help deps check-layers
+.PHONY: all test unit e2e demo bench install uninstall clean fuzz fuzz-long help deps check-layers
 all: $(BIN) $(MOCK_BIN)
 
 deps:
@@ -109,7 +109,14 @@ bench: $(BIN) $(MOCK_BIN)
 	@BUILD=$(BUILD) bench/run
 
 fuzz:
-	$(MAKE) -f tests/fuzz/Makefile BUILD=build-fuzz
+	$(MAKE) -f tests/fuzz/Makefile BUILD=build-fuzz VERSION=$(VERSION) LIB_SRCS="$(LIB_SRCS)" \
+		LIB_CFLAGS="$(shell pkg-config --cflags $(PKGS))" LIB_LIBS="$(LIBS)"
+
+# fuzz-long - every fuzz target for an hour (FUZZ_SECONDS), keeping inputs
+# that add coverage in tests/fuzz/corpus/ (merged, minimised)
+FUZZ_SECONDS ?= 3600
+fuzz-long: fuzz
+	FUZZ_KEEP=1 tests/fuzz/run-all $(FUZZ_SECONDS)
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
