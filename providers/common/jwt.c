@@ -112,7 +112,7 @@ static char *json_b64(cJSON *o)
 	char *b;
 	cJSON_Delete(o);
 	if (!s)
-		die("out of memory");
+		oom();
 	b = b64url_encode((unsigned char *)s, strlen(s));
 	free(s);
 	return b;

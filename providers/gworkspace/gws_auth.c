@@ -88,7 +88,7 @@ int gws_key_parse(const char *name, const char *buf, size_t len, struct gws_key 
 	k = xcalloc(1, sizeof(*k));
 	bio = BIO_new_mem_buf(pem, -1);
 	if (!bio)
-		die("out of memory");
+		oom();
 	/* PKCS#8 "BEGIN PRIVATE KEY" (current keys) and PKCS#1 "BEGIN RSA PRIVATE KEY" */
 	k->pkey = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
 	ERR_clear_error();
@@ -173,7 +173,7 @@ static char *b64_json(cJSON *o)
 	char *s = cJSON_PrintUnformatted(o), *b;
 	cJSON_Delete(o);
 	if (!s)
-		die("out of memory");
+		oom();
 	b = b64url_encode((const unsigned char *)s, strlen(s));
 	free(s);
 	return b;

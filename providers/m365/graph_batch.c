@@ -43,7 +43,7 @@ static char *batch_body(struct graph_batch_item *items, const size_t *idx, size_
 	s = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
 	if (!s)
-		die("out of memory");
+		oom();
 	return s;
 }
 

@@ -44,7 +44,7 @@ static char *json_text(cJSON *v)
 	char *t = cJSON_PrintUnformatted(v);
 	cJSON_Delete(v);
 	if (!t)
-		die("out of memory");
+		oom();
 	return t;
 }
 

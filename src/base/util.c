@@ -18,7 +18,7 @@
 
 const char *progname = "aliasaudit";
 
-static void oom(void)
+void oom(void)
 {
 	fputs("aliasaudit: fatal: out of memory\n", stderr);
 	abort();
@@ -232,15 +232,25 @@ fail:
 	return -1;
 }
 
+time_t now_time(void)
+{
+	const char *fixed = env_nonempty("ALIASAUDIT_NOW");
+	struct tm tm;
+
+	if (fixed) {
+		const char *end;
+		memset(&tm, 0, sizeof(tm));
+		end = strptime(fixed, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		if (end && !*end)
+			return timegm(&tm);
+	}
+	return time(NULL);
+}
+
 void iso8601_now(char buf[21])
 {
-	time_t t = time(NULL);
-	const char *fixed = getenv("ALIASAUDIT_NOW");
+	time_t t = now_time();
 	struct tm tm;
-	if (fixed && *fixed) {
-		snprintf(buf, 21, "%.20s", fixed);
-		return;
-	}
 	gmtime_r(&t, &tm);
 	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define FREE_AND_NULL(p) do { free(p); (p) = NULL; } while (0)
@@ -37,6 +38,10 @@ char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* warning - print "aliasaudit: warning: ..." on stderr */
 void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* oom - out of memory: print and abort. The one way out-of-memory is handled
+ * (style: "Out-of-memory and broken invariants abort"); x* wrappers call it,
+ * so does code whose library returns NULL on allocation failure (cJSON, curl) */
+void oom(void) __attribute__((noreturn));
 /* die - print the message and exit with status 2 (usage/config error) */
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* BUG - a broken invariant: print and abort */
@@ -67,7 +72,10 @@ int read_file(const char *path, size_t max, char **out, size_t *len, char **err)
  * inode: links and other spellings included); false when either is missing */
 bool same_file(const char *a, const char *b);
 
-/* iso8601_now - the current UTC time as "YYYY-MM-DDTHH:MM:SSZ" into buf[21] */
+/* now_time - the current time, or ALIASAUDIT_NOW ("YYYY-MM-DDTHH:MM:SSZ",
+ * for tests) when set and well-formed; the one place that reads it */
+time_t now_time(void);
+/* iso8601_now - now_time() in UTC as "YYYY-MM-DDTHH:MM:SSZ" into buf[21] */
 void iso8601_now(char buf[21]);
 
 /* is_tty_fd - isatty() wrapper that tests can override through ALIASAUDIT_ASSUME_TTY */

@@ -103,11 +103,9 @@ static void push(const char ***arr, size_t *nr, size_t *alloc, const char *s)
 /* parse_count - a positive integer option value */
 static int parse_count(const char *opt, const char *s, unsigned *out)
 {
-	char *end;
-	errno = 0;
-	unsigned long v = strtoul(s, &end, 10);
-	if (errno || !*s || *end || v == 0 || v > 1000000000UL)
-		return usage_error("audit", "%s: want a positive number, got '%s'", opt, s);
+	long v;
+	if (cmd_number("audit", opt, s, 1, 1000000000L, &v))
+		return EXIT_USAGE;
 	*out = (unsigned)v;
 	return 0;
 }
@@ -117,7 +115,6 @@ static int refuse_overwriting_inputs(const struct audit_args *a);
 static int parse_args(int argc, char **argv, struct audit_args *a)
 {
 	int c, sev;
-	unsigned n;
 	memset(a, 0, sizeof(*a));
 	a->fail_on = SEV_HIGH;
 	route_limits_default(&a->limits);
@@ -142,9 +139,8 @@ static int parse_args(int argc, char **argv, struct audit_args *a)
 			a->fail_on = (enum severity)sev;
 			break;
 		case 'j':
-			if (parse_count("--jobs", optarg, &n))
+			if (cmd_jobs("audit", optarg, &a->jobs))
 				return EXIT_USAGE;
-			a->jobs = (int)n;
 			break;
 		case OPT_MAX_DEPTH:
 			if (parse_count("--max-depth", optarg, &a->limits.max_depth))
@@ -159,8 +155,7 @@ static int parse_args(int argc, char **argv, struct audit_args *a)
 				return EXIT_USAGE;
 			break;
 		case 'h':
-			fputs(usage, stdout);
-			return -1;
+			return cmd_help(usage);
 		case ':':
 			return usage_error("audit", "option '%s' needs a value", argv[optind - 1]);
 		default:
@@ -241,7 +236,7 @@ static int write_report(const struct audit_args *a, const struct audit_result *r
 	if (a->mail_to) {
 		FILE *mem = open_memstream(text, &len);
 		if (!mem)
-			return error("out of memory rendering the report");
+			oom();
 		rc = render_report(a, res, color, hv, mem);
 		if (fclose(mem) || rc) {
 			FREE_AND_NULL(*text);
@@ -326,7 +321,7 @@ int cmd_audit(int argc, char **argv)
 		free(a.tenants);
 		free(a.files);
 		free(a.checks);
-		return rc < 0 ? EXIT_CLEAN : rc; /* rc < 0: --help was printed */
+		return cmd_exit(rc);
 	}
 
 	for (size_t i = 0; i < a.nr_files; i++) {

@@ -59,10 +59,9 @@ int cmd_checks(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":f:h", opts, NULL)) != -1) {
 		if (c == 'f')
 			format = optarg;
-		else if (c == 'h') {
-			fputs(usage, stdout);
-			return EXIT_CLEAN;
-		} else
+		else if (c == 'h')
+			return cmd_exit(cmd_help(usage));
+		else
 			return usage_error("checks", "unknown option or missing value '%s'",
 					   argv[optind - 1]);
 	}

@@ -75,20 +75,15 @@ int cmd_collect(int argc, char **argv)
 		case 'o':
 			outpath = optarg;
 			break;
-		case 'j': {
-			char *end;
-			long n = strtol(optarg, &end, 10);
-			if (*end || n < 1 || n > 256) {
+		case 'j':
+			if (cmd_jobs("collect", optarg, &opt.concurrency)) {
 				free(names);
-				return usage_error("collect", "-j: '%s' is not a number from 1 to 256", optarg);
+				return EXIT_USAGE;
 			}
-			opt.concurrency = (int)n;
 			break;
-		}
 		case 'h':
-			fputs(usage, stdout);
 			free(names);
-			return EXIT_CLEAN;
+			return cmd_exit(cmd_help(usage));
 		default:
 			free(names);
 			return usage_error("collect", "unknown option");

@@ -199,7 +199,7 @@ static int print_json(cJSON *v)
 	char *text = cJSON_Print(v);
 	cJSON_Delete(v);
 	if (!text)
-		return error("explain: out of memory");
+		oom();
 	puts(text);
 	free(text);
 	return 0;
@@ -245,8 +245,7 @@ int cmd_explain(int argc, char **argv)
 				return usage_error("explain", "unknown format '%s' (want text or json)", optarg);
 			break;
 		case 'h':
-			fputs(usage, stdout);
-			return EXIT_CLEAN;
+			return cmd_exit(cmd_help(usage));
 		case 'l':
 			do_list = true;
 			break;

@@ -107,13 +107,11 @@ static int parse_args(int argc, char **argv, struct fix_args *a)
 		case OPT_YES: a->yes = true; break;
 		case OPT_JOURNAL: a->journal_dir = optarg; break;
 		case 'j':
-			a->jobs = atoi(optarg);
-			if (a->jobs <= 0)
-				return usage_error("fix", "--jobs: want a positive number, got '%s'", optarg);
+			if (cmd_jobs("fix", optarg, &a->jobs))
+				return EXIT_USAGE;
 			break;
 		case 'h':
-			fputs(usage, stdout);
-			return -1;
+			return cmd_help(usage);
 		case ':':
 			return usage_error("fix", "option '%s' needs a value", argv[optind - 1]);
 		default:
@@ -280,7 +278,7 @@ int cmd_fix(int argc, char **argv)
 	rc = parse_args(argc, argv, &r.a);
 	if (rc) {
 		run_release(&r);
-		return rc < 0 ? EXIT_CLEAN : rc; /* rc < 0: --help was printed */
+		return cmd_exit(rc);
 	}
 	if (plan_and_prove(&r))
 		goto out;

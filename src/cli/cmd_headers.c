@@ -45,20 +45,6 @@ static const char usage_text[] =
 	"Each diagnosis has a stable code (headers.srs-missing, headers.dmarc-fail-reject,\n"
 	"...); 'aliasaudit explain CODE' explains its cause and fix. See docs/headers.md.\n";
 
-/* now_time - the current time, or ALIASAUDIT_NOW (tests) when set */
-static time_t now_time(void)
-{
-	const char *fixed = getenv("ALIASAUDIT_NOW");
-	struct tm tm;
-
-	if (fixed && *fixed) {
-		memset(&tm, 0, sizeof(tm));
-		if (strptime(fixed, "%Y-%m-%dT%H:%M:%SZ", &tm))
-			return timegm(&tm);
-	}
-	return time(NULL);
-}
-
 /* read_header_block - read path ('-' stdin) until the blank line ending the
  * header block, the end, or just past HDR_MAX_BLOCK bytes; -1 with *err */
 static int read_header_block(const char *path, struct strbuf *out, char **err)
@@ -123,18 +109,16 @@ int cmd_headers(int argc, char **argv)
 			format = optarg;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
-			return EXIT_CLEAN;
+			return cmd_exit(cmd_help(usage_text));
 		case OPT_SECRET:
 			if (!*optarg)
 				return usage_error("headers", "--srs-secret needs a non-empty secret");
 			opt.srs_secret = optarg;
 			break;
 		case OPT_MAX_AGE: {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (end == optarg || *end || v < 0 || v > 1023)
-				return usage_error("headers", "--srs-max-age wants days from 0 to 1023, not '%s'", optarg);
+			long v;
+			if (cmd_number("headers", "--srs-max-age", optarg, 0, 1023, &v))
+				return EXIT_USAGE;
 			opt.srs_max_age = (int)v;
 			break;
 		}

@@ -84,18 +84,6 @@ struct probe_args {
 	const char **tenants; size_t nr_tenants, alloc_tenants;
 };
 
-/* number - a whole number option in [lo, hi] */
-static int number(const char *opt, const char *s, long lo, long hi, long *out)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || !*s || *end || v < lo || v > hi)
-		return usage_error("probe", "%s: want a number from %ld to %ld, got '%s'", opt, lo, hi, s);
-	*out = v;
-	return 0;
-}
-
 static int parse_args(int argc, char **argv, struct probe_args *a)
 {
 	long v;
@@ -113,7 +101,7 @@ static int parse_args(int argc, char **argv, struct probe_args *a)
 		case OPT_MX: a->po.use_mx = true; break;
 		case OPT_RESOLVER: a->po.resolver = optarg; break;
 		case OPT_PORT:
-			if (number("--port", optarg, 1, 65535, &v))
+			if (cmd_number("probe", "--port", optarg, 1, 65535, &v))
 				return EXIT_USAGE;
 			a->po.mx_port = optarg;
 			break;
@@ -128,21 +116,21 @@ static int parse_args(int argc, char **argv, struct probe_args *a)
 		case OPT_SNAPSHOT: ALLOC_GROW(a->files, a->nr_files + 1, a->alloc_files);
 			a->files[a->nr_files++] = optarg; break;
 		case OPT_MAX_RCPT:
-			if (number("--max-rcpt", optarg, 1, 100, &v))
+			if (cmd_number("probe", "--max-rcpt", optarg, 1, 100, &v))
 				return EXIT_USAGE;
 			a->po.max_rcpt = (unsigned)v;
 			break;
 		case OPT_PAUSE:
-			if (number("--pause", optarg, 0, 3600, &v))
+			if (cmd_number("probe", "--pause", optarg, 0, 3600, &v))
 				return EXIT_USAGE;
 			a->po.pause_ms = v * 1000;
 			break;
 		case OPT_TIMEOUT:
-			if (number("--timeout", optarg, 1, 600, &v))
+			if (cmd_number("probe", "--timeout", optarg, 1, 600, &v))
 				return EXIT_USAGE;
 			a->po.timeout_ms = v * 1000;
 			break;
-		case 'h': fputs(usage, stdout); return -1;
+		case 'h': return cmd_help(usage);
 		case ':': return usage_error("probe", "option '%s' needs a value", argv[optind - 1]);
 		default: return usage_error("probe", "unknown option '%s'", argv[optind - 1]);
 		}
@@ -281,7 +269,7 @@ int cmd_probe(int argc, char **argv)
 	if (rc) {
 		free(a.files);
 		free(a.tenants);
-		return rc < 0 ? EXIT_CLEAN : rc;
+		return cmd_exit(rc);
 	}
 	if (load_graph(&a, &snaps, &nr, &g))
 		goto out;

@@ -45,7 +45,7 @@ struct report_args {
 	const char **tenants; size_t nr_tenants, alloc_tenants;
 };
 
-/* parse_args - getopt_long over argv; 0, 1 for --help, or EXIT_USAGE */
+/* parse_args - getopt_long over argv; 0, CMD_HELP, or EXIT_USAGE */
 static int parse_args(int argc, char **argv, struct report_args *a)
 {
 	enum { OPT_HISTORY = 256, OPT_SINCE };
@@ -75,7 +75,7 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 			break;
 		case 'f': a->format = optarg; break;
 		case 'o': a->output = optarg; break;
-		case 'h': fputs(usage, stdout); return 1;
+		case 'h': return cmd_help(usage);
 		case ':': return usage_error("report", "option '%s' needs a value", argv[optind - 1]);
 		default: return usage_error("report", "unknown option '%s'", argv[optind - 1]);
 		}
@@ -212,7 +212,7 @@ static int write_json(FILE *out, const struct history_view *v, char **err)
 	text = json_neutralise(cJSON_Print(doc));
 	cJSON_Delete(doc);
 	if (!text)
-		BUG("out of memory");
+		oom();
 	ok = fputs(text, out) >= 0 && fputc('\n', out) != EOF;
 	free(text);
 	if (!ok) {
@@ -233,7 +233,7 @@ int cmd_report(int argc, char **argv)
 
 	if (rc) {
 		free(a.tenants);
-		return rc == 1 ? EXIT_CLEAN : rc;
+		return cmd_exit(rc);
 	}
 	rc = history_view_load(a.db, a.nr_tenants ? a.tenants : NULL, a.since, &v, &err);
 	if (rc < 0) {

@@ -82,10 +82,9 @@ int cmd_undo(int argc, char **argv)
 			config = optarg;
 		else if (c == 'y')
 			yes = true;
-		else if (c == 'h') {
-			fputs(usage, stdout);
-			return EXIT_CLEAN;
-		} else
+		else if (c == 'h')
+			return cmd_exit(cmd_help(usage));
+		else
 			return usage_error("undo", "unknown option or missing value '%s'", argv[optind - 1]);
 	}
 	if (optind + 1 != argc)

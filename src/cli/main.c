@@ -2,7 +2,6 @@
  * main.c - entry point: the subcommand table and top-level --help/--version.
  */
 #include "cli/cmd.h"
-#include "base/display.h"
 #include "base/util.h"
 
 #include <stdarg.h>
@@ -21,21 +20,6 @@ static const struct command commands[] = {
 	{ "headers", cmd_headers, "diagnose a forwarded message from its raw headers" },
 	{ "probe", cmd_probe, "ask a mail server whether it accepts addresses (RCPT TO, never DATA)" },
 };
-
-int usage_error(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-	char *msg = NULL, *safe;
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		die("out of memory");
-	va_end(ap);
-	safe = display_safe(msg); /* quotes the command line: never raw controls */
-	fprintf(stderr, "aliasaudit %s: %s\n(see 'aliasaudit %s --help')\n", cmd, safe, cmd);
-	free(safe);
-	free(msg);
-	return EXIT_USAGE;
-}
 
 static void print_help(FILE *f)
 {

@@ -61,7 +61,7 @@ struct finding *finding_new(struct finding_list *l, const struct check_def *chec
 	f->refs = check->refs;
 	f->evidence = cJSON_CreateObject();
 	if (!f->evidence)
-		BUG("out of memory");
+		oom();
 	return f;
 }
 

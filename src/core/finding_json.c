@@ -53,7 +53,7 @@ cJSON *finding_json(const struct finding *f)
 	const char *const *r = finding_refs(f);
 
 	if (!o || !sym || !refs)
-		BUG("out of memory");
+		oom();
 	cJSON_AddStringToObject(o, "id", f->id);
 	cJSON_AddStringToObject(o, "check", f->check ? f->check->id : "unknown");
 	cJSON_AddStringToObject(o, "severity", severity_name(f->severity));

@@ -113,9 +113,11 @@ static int sim_run(struct sim *sm, const size_t *set, size_t nr, struct idset *o
 	}
 	for (t = 0; t < sm->n; t++) {
 		char *text = cJSON_PrintUnformatted(copy[t]);
-		int rc = text ? snapshot_parse(sm->snaps[t]->source ? sm->snaps[t]->source : sm->snaps[t]->tenant, text, strlen(text), &s2[t], err) : -1;
+		int rc;
 		if (!text)
-			*err = xstrdup("out of memory");
+			oom();
+		rc = snapshot_parse(sm->snaps[t]->source ? sm->snaps[t]->source : sm->snaps[t]->tenant,
+				    text, strlen(text), &s2[t], err);
 		free(text);
 		if (rc)
 			goto out;

@@ -81,10 +81,8 @@ static int append_record(struct journal *j, cJSON *rec, char **err)
 	size_t len, off = 0;
 	int rc = 0;
 	cJSON_Delete(rec);
-	if (!text) {
-		*err = xstrdup("out of memory writing the journal");
-		return -1;
-	}
+	if (!text)
+		oom();
 	len = strlen(text);
 	text[len++] = '\n'; /* overwrite the NUL: written by length */
 	while (off < len) {

@@ -43,7 +43,7 @@ struct out {
 static void *must(void *p)
 {
 	if (!p)
-		BUG("out of memory in cJSON");
+		oom();
 	return p;
 }
 

@@ -28,7 +28,7 @@ static struct hdr_diag *add_diag(struct hdr_analysis *a, const char *code, enum 
 		s = NULL;
 	va_end(ap);
 	if (!s)
-		BUG("out of memory formatting a diagnosis");
+		oom();
 	ALLOC_GROW(a->diags, a->nr_diags + 1, a->alloc_diags);
 	d = &a->diags[a->nr_diags++];
 	memset(d, 0, sizeof(*d));
@@ -51,7 +51,7 @@ static void add_evidence(struct hdr_diag *d, const char *fmt, ...)
 		s = NULL;
 	va_end(ap);
 	if (!s)
-		BUG("out of memory formatting evidence");
+		oom();
 	ALLOC_GROW(d->evidence, d->nr_evidence + 1, d->alloc_evidence);
 	d->evidence[d->nr_evidence++] = s;
 }

@@ -41,7 +41,7 @@ void hdr_notes_add(struct hdr_notes *n, const char *fmt, ...)
 		s = NULL;
 	va_end(ap);
 	if (!s)
-		BUG("out of memory formatting a note");
+		oom();
 	ALLOC_GROW(n->items, n->nr + 1, n->alloc);
 	n->items[n->nr++] = s;
 }

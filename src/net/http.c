@@ -12,6 +12,7 @@
  */
 #include "net/http.h"
 #include "base/util.h"
+#include "net/tls_ca.h"
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
@@ -83,13 +84,9 @@ void http_sleep_ms(long ms)
 struct http_client *http_client_new(const struct http_client_opts *o)
 {
 	struct http_client *c = xcalloc(1, sizeof(*c));
-	const char *ca = o->ca_file;
+	const char *ca = tls_ca_bundle(o->ca_file);
 	http_global_init();
-	if (!ca || !*ca)
-		ca = getenv("CURL_CA_BUNDLE");
-	if (!ca || !*ca)
-		ca = getenv("SSL_CERT_FILE");
-	c->ca_file = ca && *ca ? xstrdup(ca) : NULL;
+	c->ca_file = ca ? xstrdup(ca) : NULL;
 	c->concurrency = o->concurrency < 1 ? 1 :
 		o->concurrency > HTTP_MAX_CONCURRENCY ? HTTP_MAX_CONCURRENCY : o->concurrency;
 	c->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : HTTP_DEFAULT_TIMEOUT_MS;
@@ -696,7 +693,7 @@ char *http_url_escape(const char *s)
 	char *e = curl_easy_escape(NULL, s, 0);
 	char *out;
 	if (!e)
-		die("out of memory");
+		oom();
 	out = xstrdup(e);
 	curl_free(e);
 	return out;

@@ -7,6 +7,7 @@
 #include "net/mail.h"
 #include "base/strbuf.h"
 #include "base/util.h"
+#include "net/tls_ca.h"
 
 #include <curl/curl.h>
 #include <openssl/rand.h>
@@ -127,7 +128,7 @@ int mail_send_report(const char *smtp_url, const char *to, const char *from,
 	struct curl_slist *rcpt = NULL, *headers = NULL;
 	struct strbuf to_hdr = STRBUF_INIT, line = STRBUF_INIT;
 	const char *user = getenv("ALIASAUDIT_SMTP_USER"), *pass = getenv("ALIASAUDIT_SMTP_PASSWORD");
-	const char *ca = ca_file && *ca_file ? ca_file : getenv("CURL_CA_BUNDLE");
+	const char *ca = tls_ca_bundle(ca_file);
 	char errbuf[CURL_ERROR_SIZE] = "", date[64], *mail_from = NULL, *where = NULL;
 	unsigned char rnd[12];
 	bool plain;

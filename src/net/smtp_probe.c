@@ -7,6 +7,7 @@
 #include "net/smtp_probe.h"
 #include "base/strbuf.h"
 #include "base/util.h"
+#include "net/tls_ca.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -205,17 +206,6 @@ static int command(struct conn *c, const char *cmd, struct smtp_reply *r)
 	return rc;
 }
 
-/* ca_bundle - the CA bundle to trust: ca_file, CURL_CA_BUNDLE, SSL_CERT_FILE, or NULL (system) */
-static const char *ca_bundle(const char *ca_file)
-{
-	const char *ca = ca_file;
-	if (!ca || !*ca)
-		ca = getenv("CURL_CA_BUNDLE");
-	if (!ca || !*ca)
-		ca = getenv("SSL_CERT_FILE");
-	return ca && *ca ? ca : NULL;
-}
-
 /* tls_error - the first OpenSSL error (or the verification result) as text (caller frees) */
 static char *tls_error(SSL *ssl)
 {
@@ -233,7 +223,7 @@ static char *tls_error(SSL *ssl)
  * certificate verified for host; 0, or -1 with *err */
 static int start_tls(struct conn *c, const char *host, const char *ca_file, char **err)
 {
-	const char *ca = ca_bundle(ca_file);
+	const char *ca = tls_ca_bundle(ca_file);
 	unsigned char ip[16];
 	bool is_ip = inet_pton(AF_INET, host, ip) == 1 || inet_pton(AF_INET6, host, ip) == 1;
 	c->ctx = SSL_CTX_new(TLS_client_method());

@@ -86,27 +86,26 @@ cJSON *report_findings_json(const struct audit_result *res)
 	return doc;
 }
 
-/* put_json - print item (then free it) to out; 0 or -1 */
-static int put_json(FILE *out, cJSON *item)
+/* put_json - print item (then free it) to out */
+static void put_json(FILE *out, cJSON *item)
 {
 	char *text = json_neutralise(cJSON_Print(item));
 	cJSON_Delete(item);
 	if (!text)
-		return -1;
+		oom();
 	fputs(text, out);
 	free(text);
-	return 0;
 }
 
 /* put_open_object - print o without its closing brace (o is freed), so
- * members can be appended to it; 0 or -1 */
-static int put_open_object(FILE *out, cJSON *o)
+ * members can be appended to it */
+static void put_open_object(FILE *out, cJSON *o)
 {
 	char *text = json_neutralise(cJSON_Print(o));
 	size_t len;
 	cJSON_Delete(o);
 	if (!text)
-		return -1;
+		oom();
 	len = strlen(text);
 	while (len && text[len - 1] != '}')
 		len--;
@@ -116,11 +115,10 @@ static int put_open_object(FILE *out, cJSON *o)
 		len--;
 	fwrite(text, 1, len, out);
 	free(text);
-	return 0;
 }
 
 /* put_tenants - the "tenants" member, each tenant's errors streamed */
-static int put_tenants(FILE *out, const struct audit_result *res)
+static void put_tenants(FILE *out, const struct audit_result *res)
 {
 	fputs(",\n\t\"tenants\":\t[", out);
 	for (size_t i = 0; i < res->nr_snapshots; i++) {
@@ -132,18 +130,15 @@ static int put_tenants(FILE *out, const struct audit_result *res)
 		if (s->collected_at)
 			cJSON_AddStringToObject(t, "collected_at", s->collected_at);
 		fputs(i ? ", " : "", out);
-		if (put_open_object(out, t))
-			return -1;
+		put_open_object(out, t);
 		fputs(",\n\t\"errors\":\t[", out);
 		for (size_t e = 0; e < s->nr_errors; e++) {
 			fputs(e ? ", " : "", out);
-			if (put_json(out, snapshot_error_json(&s->errors[e])))
-				return -1;
+			put_json(out, snapshot_error_json(&s->errors[e]));
 		}
 		fputs("]\n}", out);
 	}
 	fputs("]", out);
-	return 0;
 }
 
 /* report_write_json - the findings document, streamed: every array that
@@ -156,23 +151,20 @@ int report_write_json(FILE *out, const struct audit_result *res,
 	cJSON_AddStringToObject(head, "schema", "aliasaudit.findings/1");
 	cJSON_AddStringToObject(head, "generated_at", res->generated_at);
 	cJSON_AddStringToObject(head, "tool_version", ALIASAUDIT_VERSION);
-	if (put_open_object(out, head) || put_tenants(out, res))
-		goto oom;
+	put_open_object(out, head);
+	put_tenants(out, res);
 	fputs(",\n\t\"summary\":\t", out);
-	if (put_json(out, summary_json(res)))
-		goto oom;
+	put_json(out, summary_json(res));
 	fputs(",\n\t\"not_evaluated\":\t[", out);
 	for (size_t i = 0; i < res->findings.nr_gaps; i++) {
 		fputs(i ? ", " : "", out);
-		if (put_json(out, gap_json(&res->findings.gaps[i])))
-			goto oom;
+		put_json(out, gap_json(&res->findings.gaps[i]));
 	}
 	fputs("]", out);
 	fputs(",\n\t\"findings\":\t[", out);
 	for (size_t i = 0; i < res->findings.nr; i++) {
 		fputs(i ? ", " : "", out);
-		if (put_json(out, finding_json(&res->findings.items[i])))
-			goto oom;
+		put_json(out, finding_json(&res->findings.items[i]));
 	}
 	fputs("]\n}\n", out);
 	if (ferror(out)) {
@@ -180,7 +172,4 @@ int report_write_json(FILE *out, const struct audit_result *res,
 		return -1;
 	}
 	return 0;
-oom:
-	*err = xstrdup("out of memory rendering JSON");
-	return -1;
 }

@@ -275,7 +275,7 @@ int report_write_sarif(FILE *out, const struct audit_result *res,
 	text = json_neutralise(cJSON_Print(root));
 	cJSON_Delete(root);
 	if (!text)
-		BUG("out of memory");
+		oom();
 	strbuf_puts(&sb, text);
 	strbuf_puts(&sb, "\n");
 	free(text);

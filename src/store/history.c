@@ -261,7 +261,7 @@ static char *finding_blob(const struct finding *f)
 	text = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	if (!text)
-		BUG("out of memory");
+		oom();
 	return text;
 }
 
@@ -272,7 +272,7 @@ static char *errors_json(const struct snapshot *s)
 	char *text = cJSON_PrintUnformatted(a);
 	cJSON_Delete(a);
 	if (!text)
-		BUG("out of memory");
+		oom();
 	return text;
 }
 
