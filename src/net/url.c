@@ -13,7 +13,7 @@ char *url_check_service(const char *url)
 	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL, *user = NULL, *password = NULL, *why = NULL;
 	if (!u)
-		die("out of memory");
+		oom();
 	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK)
 		why = xstrfmt("'%s' is not a URL", url);
 	else if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK || strcmp(scheme, "https"))
