@@ -167,6 +167,17 @@ int pf_collect(struct provider_session *base, struct snapshot **out, char **err)
 	load_maps(&c, P_ALIAS_MAPS, true, &c.aliases, "forwards");
 	load_maps(&c, P_RELAY_RCPT_MAPS, false, &c.rrm, "recipients");
 	load_maps(&c, P_LOCAL_RCPT_MAPS, false, &c.lrm, "recipients");
+	if (!c.lrm.nr) {
+		/* local_recipient_maps = (empty): smtpd accepts every local
+		 * address, and local(8) delivers to the passwd users and bounces
+		 * the rest (postconf(5) local_recipient_maps): the same users */
+		char *why = NULL;
+		pf_maps_release(&c.lrm);
+		if (pf_maps_load(c.ps, "unix:passwd.byname", false, &c.lrm, &why)) {
+			snapshot_add_error(c.s, "local users", why, "recipients", NULL);
+			free(why);
+		}
+	}
 	pf_known_addresses(&c);
 	if (pf_query_unlisted(&c, err))
 		goto out;

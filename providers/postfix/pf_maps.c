@@ -8,6 +8,8 @@
  * regexp and pcre tables, static, unix:passwd.byname, proxy/network tables
  * and the rest cannot be listed ("sequence operation is not supported"):
  * they are queried with `postmap -q -` for the keys the caller names.
+ * unix:passwd.byname (local_recipient_maps' default) is this host's passwd
+ * database, read whole with getpwent(3).
  * regexp/pcre tables are "pattern" tables: Postfix looks them up with the
  * full address only, never with the user or @domain forms (virtual(5),
  * "TABLE SEARCH ORDER" and "REGULAR EXPRESSION TABLES").
@@ -15,6 +17,7 @@
 #include "postfix.h"
 #include "base/util.h"
 
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -129,6 +132,23 @@ static int list_map(struct pf_session *ps, struct pf_map *m, bool aliases, char 
 	return 0;
 }
 
+/* list_passwd - unix:passwd.byname is getpwnam(3) on this host (Postfix
+ * DATABASE_README, "unix"; local(8) delivers to these users): postmap
+ * cannot list it, but the same database can be read whole with getpwent(3).
+ * The configuration read is this host's (postconf runs here), so the local
+ * users are this host's too. */
+static void list_passwd(struct pf_map *m)
+{
+	struct passwd *pw;
+	setpwent();
+	while ((pw = getpwent()))
+		if (pw->pw_name && *pw->pw_name)
+			add_entry(m, pw->pw_name, strlen(pw->pw_name), "passwd");
+	endpwent();
+	qsort(m->entries, m->nr, sizeof(*m->entries), cmp_entry);
+	m->listed = true;
+}
+
 /* pf_maps_load - see postfix.h */
 int pf_maps_load(struct pf_session *ps, const char *value, bool aliases, struct pf_maps *out,
 		 char **err)
@@ -149,7 +169,9 @@ int pf_maps_load(struct pf_session *ps, const char *value, bool aliases, struct 
 		if (starts_with(spec, "proxy:"))
 			spec += 6;
 		m->pattern = in_list(spec, pattern);
-		if (!rc && in_list(spec, listable) && list_map(ps, m, aliases, err))
+		if (!strcmp(spec, "unix:passwd.byname"))
+			list_passwd(m);
+		else if (!rc && in_list(spec, listable) && list_map(ps, m, aliases, err))
 			rc = -1;
 	}
 	free(words);

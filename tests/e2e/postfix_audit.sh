@@ -31,6 +31,25 @@ case "$PF_REPLY" in "rcpt $predicted "*) ;; *) fail "nobody@: Postfix said '$PF_
 pf_try sales@example.test m-ghost-alias
 case "$PF_REPLY" in accepted*) ;; *) fail "sales@ should be accepted at RCPT, got '$PF_REPLY'";; esac
 
+# --- a local alias to a user that does not exist (bare names get @$myorigin):
+# accepted at RCPT, bounced by the delivery agent with the predicted status;
+# an unknown local address is refused at RCPT; a passwd user is accepted
+finding lghost '.check == "route.ghost" and .subject == "info@local.test"'
+[ "$(echo "$lghost" | jq -r '.path[-1].address')" = ghostuser@example.test ] || fail "local ghost path: $lghost"
+pf_try info@local.test m-local-ghost
+case "$PF_REPLY" in accepted*) ;; *) fail "info@local.test should be accepted at RCPT, got '$PF_REPLY'";; esac
+pf_try unknown@local.test m-local-unknown
+case "$PF_REPLY" in "rcpt $(code_of "$lghost") "*) ;; *) fail "unknown@local.test: '$PF_REPLY'";; esac
+# admin: root is root@$myorigin (example.test, where root has no mailbox), not
+# the local user root: a ghost too, bounced like the other
+finding aghost '.check == "route.ghost" and .subject == "admin@local.test"'
+[ "$(echo "$aghost" | jq -r '.path[-1].address')" = root@example.test ] || fail "admin@ path: $aghost"
+pf_try admin@local.test m-admin
+# a passwd user of this host is a local recipient: accepted, never a ghost
+run "$AA" probe --server "127.0.0.1:$PF_PORT" --ca-file "$PF_CA" -c "$PF_INI" -f json root@local.test
+expect_rc 0
+jq_eq '.results[0] | "\(.code) \(.prediction) \(.verdict)"' '250 accepted matches'
+
 # --- the loop: Postfix refuses it at the end of DATA with the predicted reply
 finding loop '.check == "route.loop"'
 predicted=$(code_of "$loop")
@@ -80,4 +99,8 @@ pf_delivered example.test/carol m-keep || fail "keep@: no copy to carol"
 # the ghost reached through an alias bounces with the predicted status in a DSN
 status=$(pf_dsn_status m-ghost-alias)
 [ "$status" = "$(code_of "$ghost" | cut -d' ' -f2)" ] || fail "DSN for sales@: status '$status', predicted $(code_of "$ghost")"
+status=$(pf_dsn_status m-admin)
+[ "$status" = "$(code_of "$aghost" | cut -d' ' -f2)" ] || fail "DSN for admin@local.test: status '$status'"
+status=$(pf_dsn_status m-local-ghost)
+[ "$status" = "$(code_of "$lghost" | cut -d' ' -f2)" ] || fail "DSN for info@local.test: status '$status', predicted $(code_of "$lghost")"
 pass

@@ -9,7 +9,9 @@ set -u
 T=$(mktemp -d "${TMPDIR:-/tmp}/aa-e2e.XXXXXX")
 export NO_COLOR=1 ALIASAUDIT_NOW=2026-11-26T06:00:00Z
 cleanup_hooks=""
-on_exit() { for h in $cleanup_hooks; do $h; done; }
+# on_exit - run the cleanup hooks once (servers a test started are stopped
+# before its scratch directory, which may hold their configuration, goes)
+on_exit() { hooks=$cleanup_hooks; cleanup_hooks=""; for h in $hooks; do $h; done; }
 trap on_exit EXIT
 add_cleanup() { cleanup_hooks="$cleanup_hooks $1"; }
 
@@ -34,5 +36,5 @@ jq_eq() {
 	got=$(jq -r "$1" "$T/out") || fail "stdout is not JSON for jq '$1'"
 	[ "$got" = "$2" ] || fail "jq '$1': got '$got', want '$2'"
 }
-pass() { rm -rf "$T"; exit 0; }
-skip() { echo "skipped: $*"; rm -rf "$T"; exit 77; }
+pass() { on_exit; rm -rf "$T"; exit 0; }
+skip() { echo "skipped: $*"; on_exit; rm -rf "$T"; exit 77; }

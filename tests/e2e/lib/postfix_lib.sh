@@ -87,8 +87,8 @@ bounce_queue_lifetime = 0
 EOF
 }
 
-# pf_conf LINE... - append main.cf settings
-pf_conf() { for l in "$@"; do printf '%s\n' "$l" >>"$PF_CONF/main.cf"; done; }
+# pf_conf "NAME = VALUE"... - set main.cf parameters (postconf -e edits in place)
+pf_conf() { postconf -c "$PF_CONF" -e "$@" || fail "postconf -e $*"; }
 
 # pf_postmap TYPE FILE - build an indexed map (hash, lmdb, cdb) from FILE
 pf_postmap() { postmap -c "$PF_CONF" "$1:$2" || fail "postmap $1:$2"; }
@@ -98,6 +98,7 @@ pf_start() {
 	postfix -c "$PF_CONF" check >"$PF/check.log" 2>&1 || { cat "$PF/check.log"; fail "postfix check"; }
 	postfix -c "$PF_CONF" start >"$PF/start.log" 2>&1 || { cat "$PF/start.log" "$PF_LOG" 2>/dev/null; fail "postfix start"; }
 	add_cleanup pf_stop
+	PF_MASTER_PID=$(head -n 1 "$PF/queue/pid/master.pid" 2>/dev/null | tr -d ' ')
 	i=0
 	while ! python3 -c "import socket; socket.create_connection(('127.0.0.1', $PF_PORT), 1).close()" 2>/dev/null; do
 		i=$((i + 1)); [ $i -lt 100 ] || { cat "$PF_LOG"; fail "Postfix did not listen on $PF_PORT"; }
@@ -109,6 +110,10 @@ pf_start() {
 pf_stop() {
 	postfix -c "$PF_CONF" stop >/dev/null 2>&1
 	pid=$(head -n 1 "$PF/queue/pid/master.pid" 2>/dev/null | tr -d ' ')
+	[ -n "$pid" ] || pid=${PF_MASTER_PID:-}
+	# the master postfix stop did not reach (its directory is gone): SIGTERM
+	# ends it and its children (master(8))
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && kill -TERM "$pid" 2>/dev/null
 	i=0
 	while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
@@ -135,7 +140,9 @@ pf_flush_wait() {
 #   - a chain: contact@ -> info@ -> bob@;
 #   - a loop: loopa@ <-> loopb@;
 #   - self-reference: keep@ -> keep@, carol@ (delivery plus a copy);
-#   - plus addressing off: recipient_delimiter is empty.
+#   - plus addressing off: recipient_delimiter is empty;
+#   - a local domain (local.test): info: ghostuser (no such user), and the
+#     passwd users of this host as local recipients.
 # Writes $PF_INI (provider = postfix) for aliasaudit.
 pf_planted() {
 	cat >"$PF_CONF/vmailbox" <<E
@@ -158,6 +165,9 @@ loopa@example.test   loopb@example.test
 loopb@example.test   loopa@example.test
 keep@example.test    keep@example.test, carol@example.test
 E
+	# a local domain: aliases(5), the passwd users (local_recipient_maps' default)
+	printf 'info: ghostuser\nadmin: root\n' >"$PF_CONF/aliases"
+	postalias -c "$PF_CONF" "hash:$PF_CONF/aliases" || fail "postalias"
 	pf_postmap hash "$PF_CONF/vmailbox"
 	pf_postmap hash "$PF_CONF/catchall"
 	pf_postmap lmdb "$PF_CONF/virtual"
@@ -165,7 +175,10 @@ E
 		"virtual_mailbox_maps = hash:$PF_CONF/vmailbox" \
 		"virtual_alias_domains = alias.test" \
 		"virtual_alias_maps = hash:$PF_CONF/catchall, lmdb:$PF_CONF/virtual" \
-		"recipient_delimiter ="
+		"recipient_delimiter =" \
+		"mydestination = local.test" "alias_maps = hash:$PF_CONF/aliases" \
+		"alias_database = hash:$PF_CONF/aliases" \
+		"local_recipient_maps = proxy:unix:passwd.byname \$alias_maps"
 	PF_INI="$T/postfix.ini"
 	printf '[tenant mx]\nprovider = postfix\nconfig_directory = %s\n' "$PF_CONF" >"$PF_INI"
 }
