@@ -109,6 +109,10 @@ static const struct model_case cases[] = {
 	  { "gworkspace", "contoso", DOM("contoso.com") ",'recipients':[{'address':'bob@contoso.com','kind':'user','enabled':true}],"
 	    "'forwards':[" FWD("bob@contoso.com", "typo@contoso.com", "gmail-autoforward") "]" }, {0},
 	  "route.ghost", 1, 0, "bob@contoso.com" },
+	{ "ghost: an Exchange Online user with blocked sign-in still forwards",
+	  { "m365", "contoso", DOM("contoso.com") ",'recipients':[{'address':'bob@contoso.com','kind':'user','enabled':false}],"
+	    "'forwards':[" FWD("bob@contoso.com", "typo@contoso.com", "mailbox") "]" }, {0},
+	  "route.ghost", 1, 0, "bob@contoso.com" },
 	{ "ghost: a forward set on an alias belongs to its recipient",
 	  { "custom", "contoso", DOM("contoso.com") ",'recipients':[{'address':'bob@contoso.com','kind':'user','has_mailbox':false,"
 	    "'aliases':['sales@contoso.com']}],'forwards':[" FWD("sales@contoso.com", "typo@contoso.com", "inbox-rule") "]" }, {0},

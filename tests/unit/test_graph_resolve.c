@@ -167,6 +167,9 @@ static void test_dead_forwards(void **state)
 		{ "custom", "'has_mailbox':true", "mailbox", true },
 		{ "gworkspace", "'enabled':false", "gmail-autoforward", false },
 		{ "gworkspace", "'enabled':true", "gmail-autoforward", true },
+		{ "m365", "'enabled':false", "mailbox", true },     /* a blocked sign-in still forwards */
+		{ "m365", "'enabled':false", "inbox-rule", true },
+		{ "m365", "'has_mailbox':false", "inbox-rule", false },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		char *body = xstrfmt("'recipients':[{'address':'bob@contoso.com','kind':'user',%s,"
