@@ -130,12 +130,27 @@ static const struct explain_entry entries[] = {
 		.title = "Mail loop (routing loop or forwarding loop detected)",
 		.text = "554 5.4.6 Hop count exceeded - possible mail loop   (Postfix: \"5.4.6 mail "
 			"forwarding loop for ADDRESS\", \"5.4.6 recipient nesting limit exceeded\")",
-		.origin = "Exchange Server on premises; Postfix local(8); other MTAs",
+		.origin = "Gmail (\"Message exceeded 50 hops, this may indicate a mail loop\"); Exchange "
+			  "Server on premises; Postfix local(8); other MTAs",
 		.source = "Microsoft Learn, Fix NDR error codes 5.4.6 through 5.4.20 in Exchange Online "
 			  "(https://learn.microsoft.com/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/fix-error-code-5-4-6-through-5-4-20-in-exchange-online); "
-			  "Postfix source, src/local/recipient.c (recipient nesting limit)",
+			  "Postfix source, src/local/recipient.c (recipient nesting limit); Google Workspace "
+			  "Admin Help, Gmail SMTP errors and codes (5.4.6, 50 hops)",
 		.verified = true,
 		.causes = {
+			{
+				.title = "A Gmail forwarding loop (50 hops)",
+				.detail = "Gmail auto-forwarding, forwarding filters or routing send the mail round a "
+					  "cycle (a user forwarding to an address that forwards back, or to one of "
+					  "their own aliases while keeping a copy); Gmail bounces it after 50 hops.",
+				.look = "Gmail: Settings > Forwarding and POP/IMAP, and Filters and Blocked "
+					"Addresses, of every account in the path; Admin console > Apps > Google "
+					"Workspace > Gmail > Routing / Default routing.",
+				.fix = "Turn off the forward or filter that closes the cycle; forward to a mailbox "
+				       "that keeps the mail, never back into the cycle.",
+				.checks = { "route.loop" },
+				.match = "50 hops",
+			},
 			{
 				.title = "A forwarding loop",
 				.detail = "As 5.4.14: aliases, forwards, rules or groups send the mail around in a "
@@ -156,6 +171,316 @@ static const struct explain_entry entries[] = {
 				       "contact@ -> info@ -> bob@.",
 				.checks = { "route.chain", "route.loop" },
 				.match = "nesting",
+			},
+		},
+	},
+	{
+		.basic = "550", .enhanced = "5.7.128",
+		.title = "Transport rules loop count exceeded and message rejected",
+		.text = "550 5.7.128 TRANSPORT.RULES.RejectMessage; Transport rules loop count exceeded and "
+			"message rejected",
+		.origin = "Exchange Online, when a message that a transport (mail flow) rule already "
+			  "redirected is redirected by a transport rule again (limit 1, header "
+			  "X-MS-Exchange-Transport-Rules-Loop; also across Exchange Online organisations)",
+		.source = "Microsoft Learn: Exchange Online limits ('Journal, Transport, and Inbox rule "
+			  "limits'); Exchange Team Blog 'Loop Prevention in Exchange Online Demystified' "
+			  "(2021); Oxford Nexus 'Email loops - what happens, when, and why' (2021)",
+		.verified = true,
+		.causes = {
+			{
+				.title = "Two redirecting transport rules on the way",
+				.detail = "A mail flow rule redirects mail to an address whose mail another "
+					  "transport rule redirects again (in the same or another Exchange Online "
+					  "organisation): the second redirect is refused and the sender gets this NDR.",
+				.look = "Exchange admin center > Mail flow > Rules (redirect / add recipient actions) in "
+					"every organisation on the path; Get-TransportRule | Where RedirectMessageTo.",
+				.fix = "Redirect once, straight to the final address; let the second organisation "
+				       "deliver instead of redirecting again.",
+				.checks = { "route.platform-limit", "route.loop" },
+			},
+		},
+	},
+	{
+		.basic = NULL, .enhanced = "MAILBOXRULE",
+		.title = "Silent stop: the inbox-rule loop limit (no NDR)",
+		.text = "no bounce: message trace shows Source MAILBOXRULE, Event THROTTLE, "
+			"Reference XLoopHeaderCount:1/1",
+		.origin = "Exchange Online, when a message that an inbox rule already forwarded or "
+			  "redirected reaches a mailbox whose own inbox rule would forward it again "
+			  "(X-MS-Exchange-Inbox-Rules-Loop, limit 1; the header survives other Exchange "
+			  "organisations and Gmail forwarding)",
+		.source = "Microsoft Learn: Exchange Online limits ('Journal, Transport, and Inbox rule "
+			  "limits'); Exchange Team Blog 'Loop Prevention in Exchange Online Demystified'; "
+			  "Oxford Nexus 'Email loops - what happens, when, and why'",
+		.verified = true,
+		.causes = {
+			{
+				.title = "A second inbox rule on the way",
+				.detail = "A -> (inbox rule) B -> (inbox rule) C: B's rule does not fire for mail "
+					  "that A's rule forwarded, so C never gets mail sent to A (it does get mail "
+					  "sent to B). A cycle through an inbox rule stops the same way: duplicates "
+					  "at worst, never a bounce.",
+				.look = "Message trace of a message sent to the first address (Exchange admin "
+					"center > Mail flow > Message trace: the THROTTLE event); Get-InboxRule "
+					"-Mailbox B.",
+				.fix = "Point the first rule (or an alias) straight at the final address, or use "
+				       "mailbox forwarding (ForwardingSmtpAddress) for the second hop.",
+				.checks = { "route.platform-limit" },
+			},
+		},
+	},
+	{
+		.basic = NULL, .enhanced = "headers.srs-missing",
+		.title = "SPF failed at a forwarding hop and the forwarder did not rewrite the envelope sender (no SRS)",
+		.text = "aliasaudit headers diagnosis headers.srs-missing (no bounce code: a finding about a received message)",
+		.origin = "'aliasaudit headers MESSAGE' (RFC 8601 Authentication-Results, RFC 8617 ARC, Received, Return-Path)",
+		.source = "RFC 7208 (SPF), RFC 6376 (DKIM), RFC 7489 (DMARC), RFC 8617 (ARC); Microsoft Learn, Sender Rewriting Scheme (SRS) in Microsoft 365",
+		.verified = true,
+		.causes = {
+			{
+				.title = "SPF failed at a forwarding hop and the forwarder did not rewrite the envelope sender (no SRS)",
+				.detail = "A server forwarded the message with the original envelope sender; the next receiver checked SPF against the forwarder's IP and it failed.",
+				.look = "The Received and Authentication-Results headers of the hop after the forwarder; the Return-Path (no SRS0=/SRS1=/+SRS= form).",
+				.fix = "Forward from a system that applies SRS (Exchange Online does), or deliver instead of forwarding; senders should sign with aligned DKIM.",
+				.checks = { "forward.external-auth" },
+			},
+		},
+	},
+	{
+		.basic = NULL, .enhanced = "headers.spf-fail",
+		.title = "SPF failed",
+		.text = "aliasaudit headers diagnosis headers.spf-fail (no bounce code: a finding about a received message)",
+		.origin = "'aliasaudit headers MESSAGE' (RFC 8601 Authentication-Results, RFC 8617 ARC, Received, Return-Path)",
+		.source = "RFC 7208 (SPF), RFC 6376 (DKIM), RFC 7489 (DMARC), RFC 8617 (ARC); Microsoft Learn, Sender Rewriting Scheme (SRS) in Microsoft 365",
+		.verified = true,
+		.causes = {
+			{
+				.title = "SPF failed",
+				.detail = "The sending IP is not authorised by the envelope sender's SPF record at that hop (after a forward this is expected without SRS).",
+				.look = "Authentication-Results spf= and smtp.mailfrom at each hop.",
+				.fix = "Publish the sender's real outbound IPs in SPF; for forwarded mail use SRS or rely on aligned DKIM.",
+				.checks = { "forward.external-auth" },
+			},
+		},
+	},
+	{
+		.basic = NULL, .enhanced = "headers.srs-applied",
+		.title = "SRS rewrote the envelope sender",
+		.text = "aliasaudit headers diagnosis headers.srs-applied (no bounce code: a finding about a received message)",
+		.origin = "'aliasaudit headers MESSAGE' (RFC 8601 Authentication-Results, RFC 8617 ARC, Received, Return-Path)",
+		.source = "RFC 7208 (SPF), RFC 6376 (DKIM), RFC 7489 (DMARC), RFC 8617 (ARC); Microsoft Learn, Sender Rewriting Scheme (SRS) in Microsoft 365",
+		.verified = true,
+		.causes = {
+			{
+				.title = "SRS rewrote the envelope sender",
+				.detail = "A forwarder rewrote the envelope sender (SRS0/SRS1 or Exchange +SRS=), so SPF is checked against the forwarder's domain.",
+				.look = "Return-Path and Authentication-Results after the forwarding hop.",
+				.fix = "Nothing to fix for SPF; DMARC still needs aligned DKIM from the original sender.",
+				
+			},
+		},
+	},
+	{
+		.basic = NULL, .enhanced = "headers.srs-spf-fail",
+		.title = "SPF failed although SRS was applied",
+		.text = "aliasaudit headers diagnosis headers.srs-spf-fail (no bounce code: a finding about a received message)",
+		.origin = "'aliasaudit headers MESSAGE' (RFC 8601 Authentication-Results, RFC 8617 ARC, Received, Return-Path)",
+		.source = "RFC 7208 (SPF), RFC 6376 (DKIM), RFC 7489 (DMARC), RFC 8617 (ARC); Microsoft Learn, Sender Rewriting Scheme (SRS) in Microsoft 365",
+		.verified = true,
+		.causes = {
+			{
+				.title = "SPF failed although SRS was applied",
+				.detail = "The forwarder rewrote the envelope sender but its own domain's SPF does not cover the IP it sent from.",
+				.look = "The forwarder's SPF record and the sending IP in Received.",
+				.fix = "Add the forwarder's outbound IPs to its domain's SPF record.",
+				
+			},
+		},
+	},
+	{
+		.basic = NULL, .enhanced = "headers.srs-hash-bad",
+		.title = "An SRS address whose hash does not verify",
+		.text = "aliasaudit headers diagnosis headers.srs-hash-bad (no bounce code: a finding about a received message)",
+		.origin = "'aliasaudit headers MESSAGE' (RFC 8601 Authentication-Results, RFC 8617 ARC, Received, Return-Path)",
+		.source = "RFC 7208 (SPF), RFC 6376 (DKIM), RFC 7489 (DMARC), RFC 8617 (ARC); Microsoft Learn, Sender Rewriting Scheme (SRS) in Microsoft 365",
+		.verified = true,
+		.causes = {
+			{
+				.title = "An SRS address whose hash does not verify",
+				.detail = "The SRS address looks rewritten but its hash is malformed or was altered, so bounces to it may be refused.",
+				.look = "The Return-Path's SRS0/SRS1 hash field.",
+				.fix = "Check the forwarder's SRS secret and that nothing rewrites the address again.",
+				
+			},
+		},
+	},
+	{
+		.basic = NULL, .enhanced = "headers.srs-expired",
+		.title = "An SRS address older than its validity window",
+		.text = "aliasaudit headers diagnosis headers.srs-expired (no bounce code: a finding about a received message)",
+		.origin = "'aliasaudit headers MESSAGE' (RFC 8601 Authentication-Results, RFC 8617 ARC, Received, Return-Path)",
+		.source = "RFC 7208 (SPF), RFC 6376 (DKIM), RFC 7489 (DMARC), RFC 8617 (ARC); Microsoft Learn, Sender Rewriting Scheme (SRS) in Microsoft 365",
+		.verified = true,
+		.causes = {
+			{
+				.title = "An SRS address older than its validity window",
+				.detail = "The SRS timestamp is out of date: a bounce to it would be refused by the forwarder.",
+				.look = "The SRS timestamp in the Return-Path.",
+				.fix = "Usually harmless for delivery; for bounces, check the forwarder's clock and SRS lifetime.",
+				
+			},
+		},
+	},
+	{
+		.basic = NULL, .enhanced = "headers.dmarc-fail-reject",
+		.title = "DMARC failed under a p=reject policy",
+		.text = "aliasaudit headers diagnosis headers.dmarc-fail-reject (no bounce code: a finding about a received message)",
+		.origin = "'aliasaudit headers MESSAGE' (RFC 8601 Authentication-Results, RFC 8617 ARC, Received, Return-Path)",
+		.source = "RFC 7208 (SPF), RFC 6376 (DKIM), RFC 7489 (DMARC), RFC 8617 (ARC); Microsoft Learn, Sender Rewriting Scheme (SRS) in Microsoft 365",
+		.verified = true,
+		.causes = {
+			{
+				.title = "DMARC failed under a p=reject policy",
+				.detail = "Neither SPF nor DKIM aligned with the From: domain, whose policy asks receivers to reject: forwarded mail is refused or silently dropped.",
+				.look = "Authentication-Results dmarc= and header.from; the DKIM signature's d= domain.",
+				.fix = "The sender should DKIM-sign with its From: domain; forwarders must not break the signature; deliver instead of forwarding.",
+				.checks = { "forward.external-auth" },
+			},
+		},
+	},
+	{
+		.basic = NULL, .enhanced = "headers.dmarc-fail-quarantine",
+		.title = "DMARC failed under a p=quarantine policy",
+		.text = "aliasaudit headers diagnosis headers.dmarc-fail-quarantine (no bounce code: a finding about a received message)",
+		.origin = "'aliasaudit headers MESSAGE' (RFC 8601 Authentication-Results, RFC 8617 ARC, Received, Return-Path)",
+		.source = "RFC 7208 (SPF), RFC 6376 (DKIM), RFC 7489 (DMARC), RFC 8617 (ARC); Microsoft Learn, Sender Rewriting Scheme (SRS) in Microsoft 365",
+		.verified = true,
+		.causes = {
+			{
+				.title = "DMARC failed under a p=quarantine policy",
+				.detail = "Neither SPF nor DKIM aligned with the From: domain: the receiver files it as spam.",
+				.look = "Authentication-Results dmarc= and header.from.",
+				.fix = "Aligned DKIM from the sender; avoid forwarding that modifies the message.",
+				.checks = { "forward.external-auth" },
+			},
+		},
+	},
+	{
+		.basic = NULL, .enhanced = "headers.dmarc-fail",
+		.title = "DMARC failed",
+		.text = "aliasaudit headers diagnosis headers.dmarc-fail (no bounce code: a finding about a received message)",
+		.origin = "'aliasaudit headers MESSAGE' (RFC 8601 Authentication-Results, RFC 8617 ARC, Received, Return-Path)",
+		.source = "RFC 7208 (SPF), RFC 6376 (DKIM), RFC 7489 (DMARC), RFC 8617 (ARC); Microsoft Learn, Sender Rewriting Scheme (SRS) in Microsoft 365",
+		.verified = true,
+		.causes = {
+			{
+				.title = "DMARC failed",
+				.detail = "Neither SPF nor DKIM aligned with the From: domain (policy none or not stated).",
+				.look = "Authentication-Results dmarc=.",
+				.fix = "Aligned DKIM from the sender; SRS alone does not fix DMARC.",
+				.checks = { "forward.external-auth" },
+			},
+		},
+	},
+	{
+		.basic = NULL, .enhanced = "headers.arc-invalid",
+		.title = "The ARC chain does not validate",
+		.text = "aliasaudit headers diagnosis headers.arc-invalid (no bounce code: a finding about a received message)",
+		.origin = "'aliasaudit headers MESSAGE' (RFC 8601 Authentication-Results, RFC 8617 ARC, Received, Return-Path)",
+		.source = "RFC 7208 (SPF), RFC 6376 (DKIM), RFC 7489 (DMARC), RFC 8617 (ARC); Microsoft Learn, Sender Rewriting Scheme (SRS) in Microsoft 365",
+		.verified = true,
+		.causes = {
+			{
+				.title = "The ARC chain does not validate",
+				.detail = "A forwarder's ARC seal failed, so receivers cannot trust the earlier authentication results.",
+				.look = "ARC-Seal cv= and ARC-Authentication-Results of each instance.",
+				.fix = "Fix or remove the intermediary that breaks the ARC chain.",
+				
+			},
+		},
+	},
+	{
+		.basic = NULL, .enhanced = "headers.arc-valid",
+		.title = "A valid ARC chain",
+		.text = "aliasaudit headers diagnosis headers.arc-valid (no bounce code: a finding about a received message)",
+		.origin = "'aliasaudit headers MESSAGE' (RFC 8601 Authentication-Results, RFC 8617 ARC, Received, Return-Path)",
+		.source = "RFC 7208 (SPF), RFC 6376 (DKIM), RFC 7489 (DMARC), RFC 8617 (ARC); Microsoft Learn, Sender Rewriting Scheme (SRS) in Microsoft 365",
+		.verified = true,
+		.causes = {
+			{
+				.title = "A valid ARC chain",
+				.detail = "The forwarders sealed the earlier authentication results; receivers that trust them may accept the message despite SPF/DMARC failing after the forward.",
+				.look = "ARC-Seal cv=pass.",
+				.fix = "Nothing to fix.",
+				
+			},
+		},
+	},
+	{
+		.basic = NULL, .enhanced = "headers.compauth-fail",
+		.title = "Microsoft composite authentication failed",
+		.text = "aliasaudit headers diagnosis headers.compauth-fail (no bounce code: a finding about a received message)",
+		.origin = "'aliasaudit headers MESSAGE' (RFC 8601 Authentication-Results, RFC 8617 ARC, Received, Return-Path)",
+		.source = "RFC 7208 (SPF), RFC 6376 (DKIM), RFC 7489 (DMARC), RFC 8617 (ARC); Microsoft Learn, Sender Rewriting Scheme (SRS) in Microsoft 365",
+		.verified = true,
+		.causes = {
+			{
+				.title = "Microsoft composite authentication failed",
+				.detail = "Exchange Online Protection judged the sender not authenticated (compauth=fail): the message goes to Junk or quarantine.",
+				.look = "Authentication-Results compauth= and reason=.",
+				.fix = "Fix the sender's SPF/DKIM/DMARC; for forwarded mail, deliver instead of forwarding.",
+				
+			},
+		},
+	},
+	{
+		.basic = NULL, .enhanced = "headers.from-returnpath-misaligned",
+		.title = "From: and Return-Path domains differ",
+		.text = "aliasaudit headers diagnosis headers.from-returnpath-misaligned (no bounce code: a finding about a received message)",
+		.origin = "'aliasaudit headers MESSAGE' (RFC 8601 Authentication-Results, RFC 8617 ARC, Received, Return-Path)",
+		.source = "RFC 7208 (SPF), RFC 6376 (DKIM), RFC 7489 (DMARC), RFC 8617 (ARC); Microsoft Learn, Sender Rewriting Scheme (SRS) in Microsoft 365",
+		.verified = true,
+		.causes = {
+			{
+				.title = "From: and Return-Path domains differ",
+				.detail = "The envelope sender's domain is not the From: domain: SPF cannot align for DMARC.",
+				.look = "From: and Return-Path.",
+				.fix = "Align the envelope sender with From:, or rely on aligned DKIM.",
+				
+			},
+		},
+	},
+	{
+		.basic = NULL, .enhanced = "headers.auth-pass",
+		.title = "Authentication passed",
+		.text = "aliasaudit headers diagnosis headers.auth-pass (no bounce code: a finding about a received message)",
+		.origin = "'aliasaudit headers MESSAGE' (RFC 8601 Authentication-Results, RFC 8617 ARC, Received, Return-Path)",
+		.source = "RFC 7208 (SPF), RFC 6376 (DKIM), RFC 7489 (DMARC), RFC 8617 (ARC); Microsoft Learn, Sender Rewriting Scheme (SRS) in Microsoft 365",
+		.verified = true,
+		.causes = {
+			{
+				.title = "Authentication passed",
+				.detail = "SPF/DKIM/DMARC passed at the hop named.",
+				.look = "Authentication-Results.",
+				.fix = "Nothing to fix.",
+				
+			},
+		},
+	},
+	{
+		.basic = NULL, .enhanced = "headers.no-auth-results",
+		.title = "No Authentication-Results header",
+		.text = "aliasaudit headers diagnosis headers.no-auth-results (no bounce code: a finding about a received message)",
+		.origin = "'aliasaudit headers MESSAGE' (RFC 8601 Authentication-Results, RFC 8617 ARC, Received, Return-Path)",
+		.source = "RFC 7208 (SPF), RFC 6376 (DKIM), RFC 7489 (DMARC), RFC 8617 (ARC); Microsoft Learn, Sender Rewriting Scheme (SRS) in Microsoft 365",
+		.verified = true,
+		.causes = {
+			{
+				.title = "No Authentication-Results header",
+				.detail = "No receiving server recorded authentication results: nothing can be said about SPF/DKIM/DMARC.",
+				.look = "The message source as received by the final mailbox.",
+				.fix = "Look at a copy from a mailbox whose server adds Authentication-Results.",
+				
 			},
 		},
 	},
@@ -542,8 +867,39 @@ static const struct explain_entry *find_enhanced(const char *enhanced)
 	return NULL;
 }
 
+/* token_in - word occurs in text as a whole token (not a prefix of a longer code) */
+static bool token_in(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = strcasestr(text, word); p; p = strcasestr(p + 1, word)) {
+		char after = p[n];
+		if (!(isalnum((unsigned char)after) || after == '-' || after == '.'))
+			return true;
+	}
+	return false;
+}
+
+/* keyword_lookup - inputs without a status code that still name a known
+ * outcome: the silent inbox-rule stop (message trace MAILBOXRULE / THROTTLE /
+ * XLoopHeaderCount, "silent") and the headers.* diagnosis codes */
+static bool keyword_lookup(const char *input, const struct explain_entry **out, char code[EXPLAIN_CODE_MAX])
+{
+	static const char *const silent[] = { "MAILBOXRULE", "THROTTLE", "XLoopHeaderCount",
+					      "silent", "Inbox-Rules-Loop" };
+	for (size_t i = 0; i < ARRAY_SIZE(silent); i++)
+		if (strcasestr(input, silent[i]))
+			return (*out = find_enhanced("MAILBOXRULE")) && snprintf(code, EXPLAIN_CODE_MAX, "MAILBOXRULE");
+	for (size_t i = 0; i < ARRAY_SIZE(entries); i++)
+		if (!strncmp(entries[i].enhanced, "headers.", 8) && token_in(input, entries[i].enhanced)) {
+			*out = &entries[i];
+			snprintf(code, EXPLAIN_CODE_MAX, "%s", entries[i].enhanced);
+			return true;
+		}
+	return false;
+}
+
 enum explain_result explain_lookup(const char *input, const struct explain_entry **out,
-				   char code[24])
+				   char code[EXPLAIN_CODE_MAX])
 {
 	char enhanced[16], basic[4];
 	const char *p = input;
@@ -556,7 +912,7 @@ enum explain_result explain_lookup(const char *input, const struct explain_entry
 		if (!enhanced[0])
 			break;
 		if (!any)
-			snprintf(code, 24, "%s%s%s", basic, basic[0] ? " " : "", enhanced);
+			snprintf(code, EXPLAIN_CODE_MAX, "%s%s%s", basic, basic[0] ? " " : "", enhanced);
 		any = true;
 		if ((*out = find_enhanced(enhanced)))
 			return EXPLAIN_FOUND;
@@ -565,8 +921,8 @@ enum explain_result explain_lookup(const char *input, const struct explain_entry
 	if (any)
 		return EXPLAIN_UNKNOWN;
 	if (!basic[0])
-		return EXPLAIN_NO_CODE;
-	snprintf(code, 24, "%s", basic);
+		return keyword_lookup(input, out, code) ? EXPLAIN_FOUND : EXPLAIN_NO_CODE;
+	snprintf(code, EXPLAIN_CODE_MAX, "%s", basic);
 	const struct explain_entry *only = NULL;
 	size_t n = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(entries); i++)
@@ -589,7 +945,7 @@ bool explain_cause_matches(const struct explain_cause *c, const char *input)
 char *explain_known_list(const char *basic)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char buf[24];
+	char buf[EXPLAIN_CODE_MAX];
 	for (size_t i = 0; i < ARRAY_SIZE(entries); i++) {
 		if (basic && (!entries[i].basic || strcmp(entries[i].basic, basic)))
 			continue;

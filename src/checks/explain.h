@@ -40,7 +40,9 @@ struct explain_entry {
 /* explain_entries - the table, in display order */
 const struct explain_entry *explain_entries(size_t *n);
 
-/* explain_code - "550 5.7.520" or "5.4.6" for e (into buf of size >= 24) */
+/* EXPLAIN_CODE_MAX - room for any code explain prints ("headers.dmarc-fail-quarantine") */
+#define EXPLAIN_CODE_MAX 48
+/* explain_code - "550 5.7.520" or "5.4.6" for e (into buf of size >= EXPLAIN_CODE_MAX) */
 const char *explain_code(const struct explain_entry *e, char *buf, size_t size);
 
 /* explain_find_status - find the first status code in text: an enhanced code
@@ -60,7 +62,7 @@ enum explain_result {
  * whole NDR line (the first known enhanced code in it wins). *out is set on
  * EXPLAIN_FOUND; code receives the code that was looked at (for messages). */
 enum explain_result explain_lookup(const char *input, const struct explain_entry **out,
-				   char code[24]);
+				   char code[EXPLAIN_CODE_MAX]);
 
 /* explain_cause_matches - true when input names cause c specifically */
 bool explain_cause_matches(const struct explain_cause *c, const char *input);

@@ -102,7 +102,7 @@ static char *audit_hint(const struct explain_entry *e)
 static void render_text(const struct explain_entry *e, const char *input)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char code[24];
+	char code[EXPLAIN_CODE_MAX];
 	int nr = 0;
 
 	strbuf_putf(&sb, "%s  %s\n", explain_code(e, code, sizeof(code)), e->title);
@@ -158,7 +158,7 @@ static void render_text(const struct explain_entry *e, const char *input)
 static cJSON *entry_json(const struct explain_entry *e, const char *input)
 {
 	cJSON *o = cJSON_CreateObject(), *causes = cJSON_CreateArray();
-	char code[24];
+	char code[EXPLAIN_CODE_MAX];
 	cJSON_AddStringToObject(o, "code", explain_code(e, code, sizeof(code)));
 	if (e->basic)
 		cJSON_AddStringToObject(o, "basic", e->basic);
@@ -210,7 +210,7 @@ static int list(bool json)
 {
 	size_t n;
 	const struct explain_entry *e = explain_entries(&n);
-	char code[24];
+	char code[EXPLAIN_CODE_MAX];
 	if (json) {
 		cJSON *arr = cJSON_CreateArray();
 		for (size_t i = 0; i < n; i++)
@@ -294,7 +294,7 @@ int cmd_explain(int argc, char **argv)
 	}
 
 	const struct explain_entry *e;
-	char code[24];
+	char code[EXPLAIN_CODE_MAX];
 	enum explain_result r = explain_lookup(input.buf, &e, code);
 	int ret = EXIT_CLEAN;
 	if (r == EXPLAIN_FOUND) {

@@ -49,6 +49,16 @@ static const struct {
 	  EXPLAIN_FOUND, "5.4.1", NULL },
 	{ "host mx.example[192.0.2.1] said: 550 5.1.10 RESOLVER.ADR.RecipientNotFound", EXPLAIN_FOUND, "5.1.10", NULL },
 	{ "status=deferred (4.6.0 Alias expansion error)", EXPLAIN_FOUND, "4.6.0", NULL },
+	/* Exchange Online rule loop limits, Gmail's 50 hops, and the silent stop */
+	{ "550 5.7.128 TRANSPORT.RULES.RejectMessage; Transport rules loop count exceeded", EXPLAIN_FOUND, "5.7.128", NULL },
+	{ "554 5.4.6 Message exceeded 50 hops, this may indicate a mail loop", EXPLAIN_FOUND, "5.4.6", NULL },
+	{ "silent", EXPLAIN_FOUND, "MAILBOXRULE", NULL },
+	{ "Source: MAILBOXRULE, event THROTTLE, XLoopHeaderCount:1/1", EXPLAIN_FOUND, "MAILBOXRULE", NULL },
+	/* aliasaudit headers diagnosis codes, whole tokens only */
+	{ "headers.dmarc-fail", EXPLAIN_FOUND, "headers.dmarc-fail", NULL },
+	{ "headers.dmarc-fail-reject", EXPLAIN_FOUND, "headers.dmarc-fail-reject", NULL },
+	{ "headers.srs-missing", EXPLAIN_FOUND, "headers.srs-missing", NULL },
+	{ "headers.nonsense", EXPLAIN_NO_CODE, NULL, NULL },
 	/* an unknown code first, a known one later: the known one wins */
 	{ "550 5.9.99 first, then 5.1.1", EXPLAIN_FOUND, "5.1.1", NULL },
 	/* codes that are not what they look like */
@@ -71,7 +81,7 @@ static void test_lookup(void **state)
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		const struct explain_entry *e = (const void *)1;
-		char code[24];
+		char code[EXPLAIN_CODE_MAX];
 		enum explain_result r = explain_lookup(cases[i].input, &e, code);
 		if (r != cases[i].want) {
 			fprintf(stderr, "'%s': got result %d, want %d\n", cases[i].input, r, cases[i].want);
@@ -114,7 +124,7 @@ static void test_cause_matching(void **state)
 {
 	(void)state;
 	const struct explain_entry *e;
-	char code[24];
+	char code[EXPLAIN_CODE_MAX];
 	const char *dbeb = "550 5.4.1 Recipient address rejected: Access denied. AS(201806281)";
 	const char *relay = "550 5.4.1 Relay Access Denied";
 	assert_int_equal(explain_lookup(dbeb, &e, code), EXPLAIN_FOUND);
@@ -133,12 +143,14 @@ static void test_table(void **state)
 	(void)state;
 	static const char *const ids[] = {
 		"route.loop", "route.ghost", "route.chain", "route.disabled-target",
-		"route.catchall-shadow", "forward.blocked", "forward.external-auth",
+		"route.catchall-shadow", "route.catchall", "route.platform-limit",
+		"forward.blocked", "forward.external-auth",
 		"forward.policy-open", "sendas.alias-disabled", "sendas.treat-as-alias",
 		"sendas.missing", "sendas.unverified", "addr.plus-disabled",
 	};
 	static const char *const required[] = {
 		"5.7.520", "5.4.14", "5.4.6", "5.1.1", "5.1.10", "5.4.1", "5.7.1", "5.7.60",
+		"5.7.128", "MAILBOXRULE", "headers.srs-missing", "headers.dmarc-fail-reject",
 	};
 	size_t n;
 	const struct explain_entry *e = explain_entries(&n);
@@ -176,12 +188,12 @@ static void test_table(void **state)
 	assert_true(seen_unverified); /* 5.7.60 */
 	for (size_t r = 0; r < ARRAY_SIZE(required); r++) {
 		const struct explain_entry *f;
-		char code[24];
+		char code[EXPLAIN_CODE_MAX];
 		assert_int_equal(explain_lookup(required[r], &f, code), EXPLAIN_FOUND);
 	}
 	/* 5.4.1 has both documented causes */
 	const struct explain_entry *f;
-	char code[24];
+	char code[EXPLAIN_CODE_MAX];
 	explain_lookup("5.4.1", &f, code);
 	assert_non_null(strstr(f->causes[0].title, "Directory-Based Edge Blocking"));
 	assert_non_null(strstr(f->causes[1].title, "Relay Access Denied"));
