@@ -170,7 +170,11 @@ static void report_rule_loop(struct audit_ctx *ctx, struct walk *w, uint32_t ori
 				      g->nodes[origin].address, cut.buf);
 	}
 	cJSON_AddStringToObject(f->evidence, "sources", p->sources);
-	finding_set_id(f, NULL);
+	/* two rules of one mailbox may share a path: the rule is part of the id */
+	char *key = xstrfmt("%s\n%s\n%s\n%s", g->nodes[origin].address, route_edge_object(g, e),
+			    e->fwd->id ? e->fwd->id : "", cut.buf);
+	finding_set_id(f, key);
+	free(key);
 	strbuf_release(&cut);
 }
 

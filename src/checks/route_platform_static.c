@@ -32,6 +32,15 @@ static struct finding *new_finding(struct audit_ctx *ctx, const struct route_edg
 	return f;
 }
 
+/* set_id - the id keyed by the rule too (two rules may share a path) */
+static void set_id(struct finding *f, const struct route_edge *e, const char *limit)
+{
+	char *key = xstrfmt("%s\n%s\n%s\n%s", e->fwd->from, e->fwd->name ? e->fwd->name : "",
+			    e->fwd->id ? e->fwd->id : "", limit);
+	finding_set_id(f, key);
+	free(key);
+}
+
 /* rule_hops - every target of e's forward as a hop; returns them as one string */
 static char *rule_hops(struct audit_ctx *ctx, struct finding *f, const struct route_edge *e)
 {
@@ -64,7 +73,7 @@ static void recipients(struct audit_ctx *ctx, const struct route_edge *e)
 	f->fix = &fix_route_fix_target;
 	f->fix_note = xstrfmt("forward to one distribution group holding the %zu recipients "
 			      "instead (the workaround of KB 4021948)", e->fwd->nr_to);
-	finding_set_id(f, NULL);
+	set_id(f, e, "recipients");
 	free(summary);
 }
 
@@ -83,7 +92,7 @@ static void overridden(struct audit_ctx *ctx, const struct route_edge *e)
 	f->fix = &fix_inbox_rule_disable;
 	f->fix_note = xstrfmt("keep one of the two: clear the mailbox forwarding of %s or disable "
 			      "the redirect rule", e->fwd->from);
-	finding_set_id(f, NULL);
+	set_id(f, e, "overridden");
 	free(cut);
 	free(summary);
 }

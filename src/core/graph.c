@@ -403,6 +403,7 @@ static void add_edge(struct route_graph *g, uint32_t from, const char *target,
 	e->target = target;
 	e->fwd = fwd;
 	e->catch_all = caught;
+	e->stop = EDGE_LIVE; /* graph_platform.c and policy marking may stop it later */
 }
 
 /* add_external_edge - a mail user's (or contact's) mail goes to its
