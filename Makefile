@@ -21,7 +21,7 @@ MANDIR    ?= $(PREFIX)/share/man
 DESTDIR   ?=
 CC        ?= cc
 
-PKGS      := libcurl libcjson openssl liboauth2 inih sqlite3
+PKGS      := libcurl libcjson openssl liboauth2 inih sqlite3 libcares libpsl
 TEST_PKGS := cmocka libmicrohttpd
 
 # Install what is missing (Debian packages) the first time make runs on a machine.

@@ -162,11 +162,13 @@ static const char *const gws_sections[] = {
 
 /* gworkspace_platform - the platform rules (gworkspace/gws_platform.c) */
 extern const struct platform_rules gworkspace_platform;
+extern const struct platform_dns gws_dns;
 
 const struct provider_ops gworkspace_provider = {
 	.name = "gworkspace",
 	.caps = PROVIDER_CAN_COLLECT | PROVIDER_CAN_FIX,
 	.platform = &gworkspace_platform,
+	.dns = &gws_dns,
 	.open = gws_open,
 	.collect = gws_collect,
 	.plan_fix = gws_plan_fix,

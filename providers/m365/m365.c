@@ -144,12 +144,14 @@ static const char *const m365_sections[] = {
 
 /* m365_platform - the platform rules (m365/m365_platform.c) */
 extern const struct platform_rules m365_platform;
+extern const struct platform_dns m365_dns;
 
 /* SRS: learn.microsoft.com/exchange/reference/sender-rewriting-scheme */
 const struct provider_ops m365_provider = {
 	.name = "m365",
 	.caps = PROVIDER_CAN_COLLECT | PROVIDER_CAN_FIX,
 	.platform = &m365_platform,
+	.dns = &m365_dns,
 	.open = m365_open,
 	.collect = m365_collect,
 	.plan_fix = m365_plan_fix,

@@ -23,6 +23,10 @@ const struct check_def *const check_catalog[] = {
 	&check_sendas_missing,
 	&check_sendas_unverified,
 	&check_addr_plus_disabled,
+	&check_dns_mx,
+	&check_dns_spf,
+	&check_dns_dkim,
+	&check_dns_dmarc,
 	NULL,
 };
 

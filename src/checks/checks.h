@@ -16,6 +16,7 @@ extern const struct check_def check_route_loop, check_route_ghost, check_route_c
 	check_forward_external_auth, check_forward_policy_open, check_sendas_alias_disabled,
 	check_sendas_treat_as_alias, check_sendas_missing, check_sendas_unverified,
 	check_addr_plus_disabled, check_route_platform_limit;
+extern const struct check_def check_dns_mx, check_dns_spf, check_dns_dkim, check_dns_dmarc;
 
 /* route_mark_policy_stops - mark the forwards that policy blocks as carrying
  * nothing (route_policy_stops.c); call before route_graph_scc */

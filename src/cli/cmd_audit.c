@@ -7,6 +7,8 @@
 #include "cli/cmd.h"
 #include "cli/probe.h"
 #include "core/collect.h"
+#include "core/dns_facts.h"
+#include "net/dns.h"
 #include "core/graph.h"
 #include "store/history.h"
 #include "net/mail.h"
@@ -23,6 +25,7 @@ static const char usage[] =
 "usage: aliasaudit audit [-c FILE] [-t TENANT]... [--snapshot FILE]... [FILE...]\n"
 "                        [-f FORMAT] [-o FILE] [--fail-on SEVERITY] [--save-snapshot FILE]\n"
 "                        [--history DB] [-j N] [--check ID]... [--mail-to ADDR]\n"
+"                        [--dns] [--resolver HOST[:PORT]]\n"
 "\n"
 "Audits alias routing, forwarding and send-as. Tenants are read live from the\n"
 "config (-c, default $XDG_CONFIG_HOME/aliasaudit/config.ini, else the AZURE_* /\n"
@@ -44,6 +47,10 @@ static const char usage[] =
 "  -j, --jobs N            concurrent requests per tenant (default: config, else 8),\n"
 "                          and up to max(4, N) tenants read at once\n"
 "      --check ID          run only this check (repeatable; see 'aliasaudit checks')\n"
+"      --dns               offline audits: also resolve the snapshots' domains and run\n"
+"                          the dns.* checks (live audits always do)\n"
+"      --resolver HOST[:PORT]  DNS server to ask (an IP address; default: the config's\n"
+"                          'resolver', else the system's resolv.conf)\n"
 "      --mail-to ADDR      also mail the report (comma-separated addresses) through\n"
 "                          the config's smtp_url (STARTTLS required; login from\n"
 "                          ALIASAUDIT_SMTP_USER / ALIASAUDIT_SMTP_PASSWORD)\n"
@@ -61,11 +68,12 @@ static const char usage[] =
 "not be read or checked). Bounce in hand: 'aliasaudit explain CODE'.\n";
 
 enum { OPT_SNAPSHOT = 256, OPT_FAIL_ON, OPT_SAVE, OPT_HISTORY, OPT_CHECK, OPT_MAX_DEPTH,
-       OPT_MAX_FANOUT, OPT_MAX_NODES, OPT_MAIL_TO, OPT_PROBE };
+       OPT_MAX_FANOUT, OPT_MAX_NODES, OPT_MAIL_TO, OPT_PROBE, OPT_DNS, OPT_RESOLVER };
 
 static const struct option options[] = {
 	{ "check", required_argument, NULL, OPT_CHECK },
 	{ "config", required_argument, NULL, 'c' },
+	{ "dns", no_argument, NULL, OPT_DNS },
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 	{ "format", required_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
@@ -77,6 +85,7 @@ static const struct option options[] = {
 	{ "max-fanout", required_argument, NULL, OPT_MAX_FANOUT },
 	{ "max-nodes", required_argument, NULL, OPT_MAX_NODES },
 	{ "output", required_argument, NULL, 'o' },
+	{ "resolver", required_argument, NULL, OPT_RESOLVER },
 	{ "save-snapshot", required_argument, NULL, OPT_SAVE },
 	{ "snapshot", required_argument, NULL, OPT_SNAPSHOT },
 	{ "tenant", required_argument, NULL, 't' },
@@ -84,7 +93,8 @@ static const struct option options[] = {
 };
 
 struct audit_args {
-	const char *config, *format, *output, *save, *history, *mail_to, *probe;
+	const char *config, *format, *output, *save, *history, *mail_to, *probe, *resolver;
+	bool dns;
 	const char **tenants; size_t nr_tenants, alloc_tenants;
 	const char **files; size_t nr_files, alloc_files;
 	const char **checks; size_t nr_checks, alloc_checks;
@@ -131,6 +141,18 @@ static int parse_args(int argc, char **argv, struct audit_args *a)
 		case OPT_HISTORY: a->history = optarg; break;
 		case OPT_MAIL_TO: a->mail_to = optarg; break;
 		case OPT_PROBE: a->probe = optarg; break;
+		case OPT_DNS: a->dns = true; break;
+		case OPT_RESOLVER: {
+			char *server = NULL, *err = NULL;
+			if (dns_server_parse(optarg, &server, &err)) {
+				usage_error("audit", "--resolver: %s", err);
+				free(err);
+				return EXIT_USAGE;
+			}
+			free(server);
+			a->resolver = optarg;
+			break;
+		}
 		case OPT_CHECK: push(&a->checks, &a->nr_checks, &a->alloc_checks, optarg); break;
 		case OPT_FAIL_ON:
 			if ((sev = severity_parse(optarg)) < 0)
@@ -306,6 +328,39 @@ static int mail_report(const struct audit_args *a, const struct config *cfg, boo
 	return rc;
 }
 
+/* wants_dns - some selected check is a dns.* check */
+static bool wants_dns(const struct audit_args *a)
+{
+	for (size_t i = 0; i < a->nr_checks; i++)
+		if (starts_with(a->checks[i], "dns."))
+			return true;
+	return !a->nr_checks;
+}
+
+/* gather_dns - resolve the snapshots' domains for the dns.* checks; the
+ * tenant's config section may add mx_hosts and name dkim_selectors */
+static int gather_dns(const struct audit_args *a, struct config *cfg, bool have_cfg,
+		      struct snapshot **snaps, size_t nr, struct dns_facts *facts)
+{
+	struct dns_tenant_opts *opts = xcalloc(nr ? nr : 1, sizeof(*opts));
+	const char *resolver = a->resolver ? a->resolver
+			     : have_cfg ? config_default(cfg, "resolver") : NULL;
+	char *err = NULL;
+	for (size_t i = 0; have_cfg && i < nr; i++) {
+		struct tenant_config *t = config_tenant(cfg, snaps[i]->tenant);
+		opts[i].mx_hosts = t ? tenant_get(cfg, t, "mx_hosts") : config_default(cfg, "mx_hosts");
+		opts[i].dkim_selectors = t ? tenant_get(cfg, t, "dkim_selectors")
+					   : config_default(cfg, "dkim_selectors");
+	}
+	int rc = dns_facts_gather(snaps, nr, opts, resolver, 0, facts, &err);
+	free(opts);
+	if (rc) {
+		error("%s", err);
+		free(err);
+	}
+	return rc;
+}
+
 int cmd_audit(int argc, char **argv)
 {
 	struct audit_args a;
@@ -314,6 +369,8 @@ int cmd_audit(int argc, char **argv)
 	struct snapshot **snaps = NULL, **live = NULL;
 	size_t nr = 0, alloc = 0, nr_live = 0;
 	struct audit_result res;
+	struct dns_facts dns = { 0 };
+	bool have_dns = false;
 	char *err = NULL;
 	int rc = parse_args(argc, argv, &a), ret = EXIT_USAGE;
 
@@ -371,7 +428,17 @@ int cmd_audit(int argc, char **argv)
 		goto out;
 	}
 
-	if (audit_run(snaps, nr, &a.limits, a.nr_checks ? a.checks : NULL, &res, &err)) {
+	if (!collect_live && a.resolver && !a.dns) {
+		ret = usage_error("audit", "--resolver: an offline audit resolves nothing without --dns");
+		goto out;
+	}
+	if ((collect_live || a.dns) && wants_dns(&a)) {
+		if (gather_dns(&a, &cfg, have_cfg, snaps, nr, &dns))
+			goto out;
+		have_dns = true;
+	}
+	if (audit_run_dns(snaps, nr, &a.limits, a.nr_checks ? a.checks : NULL,
+			  have_dns ? &dns : NULL, &res, &err)) {
 		error("%s", err);
 		goto out;
 	}
@@ -425,6 +492,8 @@ int cmd_audit(int argc, char **argv)
 	audit_result_release(&res);
 out:
 	free(err);
+	if (have_dns)
+		dns_facts_release(&dns);
 	for (size_t i = 0; i < nr; i++)
 		snapshot_free(snaps[i]);
 	for (size_t i = 0; i < nr_live; i++)

@@ -41,6 +41,13 @@ static void dedupe(struct finding_list *l)
 int audit_run(struct snapshot **snapshots, size_t nr, const struct route_limits *limits,
 	      const char *const *only, struct audit_result *res, char **err)
 {
+	return audit_run_dns(snapshots, nr, limits, only, NULL, res, err);
+}
+
+int audit_run_dns(struct snapshot **snapshots, size_t nr, const struct route_limits *limits,
+		  const char *const *only, const struct dns_facts *dns, struct audit_result *res,
+		  char **err)
+{
 	struct route_graph *g;
 	struct audit_ctx ctx;
 
@@ -60,6 +67,7 @@ int audit_run(struct snapshot **snapshots, size_t nr, const struct route_limits 
 	ctx.nr_snapshots = nr;
 	ctx.graph = g;
 	ctx.out = &res->findings;
+	ctx.dns = dns;
 	for (size_t i = 0; check_catalog[i]; i++)
 		if (selected(check_catalog[i]->id, only))
 			check_catalog[i]->run(&ctx);

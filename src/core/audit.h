@@ -12,6 +12,7 @@
 
 struct route_graph;
 struct route_limits;
+struct dns_facts;
 
 /* audit_result - what reports render. Snapshots are borrowed (tenant names,
  * completeness and collection errors come from them). */
@@ -26,6 +27,10 @@ struct audit_ctx {
 	struct snapshot **snapshots; size_t nr_snapshots;
 	struct route_graph *graph;
 	struct finding_list *out;
+	/* what DNS says about the owned domains (core/dns_facts.h); NULL when
+	 * DNS was not consulted (an offline audit without --dns): the dns.*
+	 * checks then do not run */
+	const struct dns_facts *dns;
 };
 
 /* audit_run - build the graph over snapshots and run every check (or only
@@ -33,6 +38,11 @@ struct audit_ctx {
  * borrows snapshots. limits may be NULL for the defaults. Returns 0, or -1 with *err. */
 int audit_run(struct snapshot **snapshots, size_t nr, const struct route_limits *limits,
 	      const char *const *only, struct audit_result *res, char **err);
+/* audit_run_dns - audit_run with the DNS facts of the snapshots' domains
+ * (dns may be NULL) */
+int audit_run_dns(struct snapshot **snapshots, size_t nr, const struct route_limits *limits,
+		  const char *const *only, const struct dns_facts *dns, struct audit_result *res,
+		  char **err);
 void audit_result_release(struct audit_result *res);
 
 /* audit_complete - false when a snapshot is incomplete or a check was not evaluated */

@@ -15,6 +15,7 @@
  * inih's own rules applied: an inline " ;" comment cut, blanks trimmed).
  * The first error is the one reported; later ones are dropped, not leaked.
  */
+#include "net/dns.h"
 #include "core/config.h"
 #include "core/provider.h"
 #include "net/url.h"
@@ -184,6 +185,11 @@ static char *check_value(const char *key, const char *value)
 		char *why = url_check_service(value);
 		if (why)
 			return why;
+	} else if (!strcmp(key, "resolver")) {
+		char *server = NULL, *err = NULL;
+		if (dns_server_parse(value, &server, &err))
+			return err;
+		free(server);
 	} else if (!strcmp(key, "client_secret")) {
 		return xstrdup("secrets never sit in the file: name an environment variable with client_secret_env");
 	}

@@ -69,4 +69,26 @@ extern const struct platform_rules platform_standard_mta;
  * snapshot's "provider"), or &platform_standard_mta; never NULL */
 const struct platform_rules *platform_for(const char *provider_name);
 
+/* platform_dns - what a domain whose mail this platform hosts publishes in
+ * DNS (the dns.* checks); provider data like platform_rules, hung on
+ * provider_ops.dns. Every value cites its public source in the provider's
+ * definition. */
+struct platform_dns {
+	const char *name;                   /* "Exchange Online" */
+	/* MX hosts that are this platform, NULL-terminated: "host" exactly, or
+	 * "*.suffix" for any host under suffix */
+	const char *const *mx_hosts;
+	const char *mx_hint;                /* what the MX should be, for findings */
+	/* include: domains that authorise it (any one), NULL-terminated; the
+	 * first is the one to add */
+	const char *const *spf_includes;
+	const char *const *dkim_selectors;  /* NULL-terminated */
+	bool dkim_all_selectors;            /* every selector must publish (key rotation) */
+	const char *sources;
+};
+
+/* platform_dns_for - the DNS expectations of the provider called
+ * provider_name, or NULL when none is known (a hand-written snapshot) */
+const struct platform_dns *platform_dns_for(const char *provider_name);
+
 #endif

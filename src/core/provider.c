@@ -162,3 +162,10 @@ const struct platform_rules *platform_for(const char *provider_name)
 	const struct provider_ops *ops = provider_find(provider_name);
 	return ops && ops->platform ? ops->platform : &platform_standard_mta;
 }
+
+/* platform_dns_for - see platform.h */
+const struct platform_dns *platform_dns_for(const char *provider_name)
+{
+	const struct provider_ops *ops = provider_find(provider_name);
+	return ops ? ops->dns : NULL;
+}

@@ -75,6 +75,8 @@ struct provider_ops {
 	unsigned caps;
 	/* how this provider's platform moves mail (core/platform.h); NULL: standard MTA */
 	const struct platform_rules *platform;
+	/* the DNS a domain it hosts publishes (core/platform.h); NULL: unknown */
+	const struct platform_dns *dns;
 
 	/* open - check the tenant's config and credentials (no network yet).
 	 * Returns a session, or NULL with *err (a usage/config error: exit 2). */
