@@ -51,7 +51,7 @@ static void no_mx(struct audit_ctx *ctx, const struct domain_dns *d)
 		f = dns_finding(ctx, &check_dns_mx, d, SEV_CRITICAL, "mx:nxdomain",
 				"%s does not exist in DNS (NXDOMAIN): mail to every address in it bounces",
 				d->domain);
-		f->symptom_code = "550 5.1.2";
+		f->symptom_code = "5.4.4";
 		f->symptom_text = "Host or domain name not found (the domain does not exist)";
 		return;
 	}
@@ -62,7 +62,7 @@ static void no_mx(struct audit_ctx *ctx, const struct domain_dns *d)
 		f = dns_finding(ctx, &check_dns_mx, d, SEV_CRITICAL, "mx:none",
 				"%s has no MX and no A/AAAA record: mail to every address in it bounces",
 				d->domain);
-		f->symptom_code = "550 5.1.2";
+		f->symptom_code = "5.4.4";
 		f->symptom_text = "Host or domain name not found (no MX and no address record)";
 		return;
 	}
@@ -132,7 +132,7 @@ const struct check_def check_dns_mx = {
 		 "mailboxes (or a gateway listed in mx_hosts), a null MX, or no MX and no address "
 		 "record at all",
 	.severity = SEV_HIGH,
-	.symptom_code = "550 5.1.2",
+	.symptom_code = "5.4.4",
 	.symptom_text = "Host or domain name not found; or mail silently goes to another system",
 	.evidence = "MX, A and AAAA lookups of the domain through the configured resolver, compared "
 		    "with the provider's MX hosts (Exchange Online <domain-key>.mail.protection."

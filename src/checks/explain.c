@@ -794,6 +794,108 @@ static const struct explain_entry entries[] = {
 			},
 		},
 	},
+	/* the dns.* checks' symptoms (appended with them) */
+	{
+		.basic = "550", .enhanced = "5.7.509",
+		.title = "Access denied: the sending domain does not pass DMARC and its policy is reject",
+		.text = "550 5.7.509 Access denied, sending domain DOMAIN does not pass DMARC verification "
+			"and has a DMARC policy of reject.",
+		.origin = "Exchange Online (as receiver), sent to the sender of a message whose From "
+			  "domain publishes p=reject and which passed neither aligned SPF nor aligned DKIM",
+		.source = "Microsoft Learn: Email non-delivery reports and SMTP errors in Exchange Online; "
+			  "RFC 7489 6.6",
+		.verified = true,
+		.see_also = HEADERS_HINT,
+		.causes = {
+			{
+				.title = "The domain's mail is not DKIM-signed as itself, and a forward broke SPF",
+				.detail = "Without a DKIM key of its own the platform signs as another domain "
+					  "(onmicrosoft.com, gappssmtp.com), which does not align; once mail is "
+					  "forwarded SPF fails too, so DMARC fails.",
+				.look = "The domain's selector records (selector1/selector2._domainkey, "
+					"google._domainkey) and _dmarc record.",
+				.fix = "Publish the platform's DKIM key and turn signing on.",
+				.checks = { "dns.dkim", "dns.dmarc", "forward.external-auth" },
+			},
+			{
+				.title = "The sending service is not in SPF and does not sign as the domain",
+				.detail = "A third-party sender or a platform missing from SPF sends as the domain.",
+				.look = "The domain's SPF record and its includes.",
+				.fix = "Authorise the sender in SPF and have it DKIM-sign as the domain.",
+				.checks = { "dns.spf" },
+			},
+		},
+	},
+	{
+		.basic = "550", .enhanced = "5.7.23",
+		.title = "Rejected because of a Sender Policy Framework violation",
+		.text = "550 5.7.23 The message was rejected because of Sender Policy Framework violation",
+		.origin = "Exchange Online (as receiver) and other receivers enforcing SPF -all",
+		.source = "Microsoft Learn: Email non-delivery reports and SMTP errors in Exchange Online; "
+			  "RFC 7208 8.4, 8.7 (fail, permerror)",
+		.verified = true,
+		.see_also = HEADERS_HINT,
+		.causes = {
+			{
+				.title = "The domain's SPF record is broken (permerror) or does not list the sender",
+				.detail = "Two SPF records, a syntax error, more than 10 DNS lookups once includes "
+					  "are followed, or the platform's include missing.",
+				.look = "The TXT records of the domain that starts \"v=spf1\", and every include.",
+				.fix = "One record, the platform's include, at most 10 lookups, -all or ~all.",
+				.checks = { "dns.spf" },
+			},
+			{
+				.title = "A forward re-sent the message from a server SPF does not list",
+				.detail = "Forwarding without SRS keeps the original envelope sender.",
+				.look = "'aliasaudit headers' on a copy of the message.",
+				.fix = "Forward inside the platform, or rely on DKIM (which survives forwarding).",
+				.checks = { "forward.external-auth" },
+			},
+		},
+	},
+	{
+		.basic = "550", .enhanced = "5.7.26",
+		.title = "Gmail: unauthenticated mail blocked (SPF/DKIM/DMARC)",
+		.text = "550 5.7.26 This mail has been blocked because the sender is unauthenticated. Gmail "
+			"requires all senders to authenticate with either SPF or DKIM.   (variant: "
+			"Unauthenticated email from DOMAIN is not accepted due to domain's DMARC policy.)",
+		.origin = "Gmail (as receiver)",
+		.source = "Google Workspace Admin Help: SMTP errors and codes (support.google.com/a/answer/"
+			  "3726730); Email sender guidelines (support.google.com/a/answer/81126)",
+		.verified = true,
+		.see_also = HEADERS_HINT,
+		.causes = {
+			{
+				.title = "The sending domain publishes no valid SPF and signs no DKIM as itself",
+				.detail = "Neither check passes for the From domain, or DMARC says reject.",
+				.look = "The domain's SPF, DKIM selector and _dmarc records.",
+				.fix = "Publish SPF with the platform's include and the platform's DKIM key.",
+				.checks = { "dns.spf", "dns.dkim", "dns.dmarc" },
+			},
+		},
+	},
+	{
+		.basic = NULL, .enhanced = "5.4.4",
+		.title = "Unable to route: the recipient's domain has no mail host",
+		.text = "5.4.4 Host or domain name not found. Name service error for name=DOMAIN type=MX: "
+			"Host not found   (Exchange Online: 550 5.4.310 DNS domain DOMAIN does not exist; "
+			"Gmail: DNS Error: ... NXDOMAIN)",
+		.origin = "the sender's server (Postfix smtp(8); Exchange Online; Gmail), in a bounce it "
+			  "writes itself",
+		.source = "RFC 3463 X.4.4 (unable to route); RFC 5321 5.1 (MX, then the address record); "
+			  "Postfix smtp(8)",
+		.verified = true,
+		.causes = {
+			{
+				.title = "The domain has no MX and no address record, or does not exist",
+				.detail = "With no MX, senders fall back to the domain's A/AAAA record; with "
+					  "neither, mail to every address in the domain bounces.",
+				.look = "The domain's MX, A and AAAA records.",
+				.fix = "Publish the MX the platform's admin console shows for the domain.",
+				.checks = { "dns.mx" },
+			},
+		},
+	},
 };
 
 const struct explain_entry *explain_entries(size_t *n)

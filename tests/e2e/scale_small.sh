@@ -29,6 +29,7 @@ gws_start
 {
 	echo "[defaults]"
 	echo "concurrency = 32"
+	echo "resolver = $RESOLVER"
 	echo
 	echo "[tenant contoso]"
 	echo "provider = m365"

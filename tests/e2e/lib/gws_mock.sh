@@ -64,5 +64,5 @@ gws_section() { # [extra lines...]
 
 gws_config() { # FILE [extra lines...]
 	f=$1; shift
-	{ echo "[defaults]"; echo "concurrency = 4"; gws_section "$@"; } >"$f"
+	{ echo "[defaults]"; echo "concurrency = 4"; echo "resolver = $RESOLVER"; gws_section "$@"; } >"$f"
 }

@@ -10,6 +10,10 @@
 #   mock_stop           SIGTERM and wait (also run at exit)
 #   write_config FILE [KEY = VALUE lines...]   a config for tenant contoso; extra lines are appended
 #   tenant_section NAME  print a [tenant NAME] section for the mock tenant (add the credential line)
+# Live audits run the dns.* checks: mock_start also starts the loopback DNS
+# server (dns_lib.sh; the fixture domains' zones all pass) and the configs
+# name it as [defaults] resolver.
+. "$ROOT/tests/e2e/dns_lib.sh"
 FIXTURE="$ROOT/tests/mocks/fixtures/m365/contoso.json"
 TENANT_ID=72f988bf-86f1-41af-91ab-2d7cd011db47
 CLIENT_ID=11111111-2222-3333-4444-555555555555
@@ -20,6 +24,7 @@ mock_start() {
 	[ -x "$MOCKD" ] || skip "no mockd built"
 	command -v openssl >/dev/null || skip "no openssl CLI"
 	[ -d "$T/pki" ] || "$ROOT/tests/mocks/gen-pki" "$T/pki" || fail "gen-pki failed"
+	dns_start
 	rm -f "$T/port"
 	MOCKLOG="$T/mock.log"
 	: >"$MOCKLOG"
@@ -58,6 +63,7 @@ write_config() { # FILE [extra lines...]
 	{
 		echo "[defaults]"
 		echo "concurrency = 4"
+		echo "resolver = $RESOLVER"
 		echo
 		tenant_section contoso
 		for l in "$@"; do echo "$l"; done
