@@ -285,12 +285,13 @@ static void test_cases(void **state)
 	assert_int_equal(failures, 0);
 }
 
-/* every check of the catalog has at least one positive case above */
+/* every check of the catalog has at least one positive case above; the
+ * dns.* checks need DNS facts, not snapshots: test_dns_checks.c covers them */
 static void test_every_check_covered(void **state)
 {
 	(void)state;
 	for (size_t i = 0; check_catalog[i]; i++) {
-		bool positive = false;
+		bool positive = !strncmp(check_catalog[i]->id, "dns.", 4);
 		for (size_t k = 0; k < ARRAY_SIZE(cases); k++)
 			if (!strcmp(cases[k].check, check_catalog[i]->id) && cases[k].findings > 0)
 				positive = true;

@@ -147,6 +147,7 @@ static void test_table(void **state)
 		"forward.blocked", "forward.external-auth",
 		"forward.policy-open", "sendas.alias-disabled", "sendas.treat-as-alias",
 		"sendas.missing", "sendas.unverified", "addr.plus-disabled",
+		"dns.mx", "dns.spf", "dns.dkim", "dns.dmarc",
 	};
 	static const char *const required[] = {
 		"5.7.520", "5.4.14", "5.4.6", "5.1.1", "5.1.10", "5.4.1", "5.7.1", "5.7.60",
