@@ -1,8 +1,8 @@
 # dns_cli.sh - how DNS checks are switched on and pointed: --dns for offline
 # audits, --resolver and the config's resolver, their validation, the
 # catalog and explain entries, and every report format carrying them.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/dns_lib.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/dns_lib.sh"
 dns_start
 B="$ROOT/tests/dns/breakit.json"
 

@@ -1,8 +1,8 @@
 # dns_dkim.sh - dns.dkim against the loopback DNS server: the platform's
 # selectors (Exchange Online selector1+selector2 CNAMEs, Google "google", or
 # the tenant's dkim_selectors) hold a usable key of at least 1024 bits.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/dns_lib.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/dns_lib.sh"
 dns_start
 
 run "$AA" audit --snapshot "$ROOT/tests/dns/breakit.json" --dns --resolver "$RESOLVER" --check dns.dkim -f json

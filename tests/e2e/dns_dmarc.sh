@@ -1,8 +1,8 @@
 # dns_dmarc.sh - dns.dmarc against the loopback DNS server: one valid
 # record at _dmarc.<domain> or inherited from the organizational domain,
 # enforcing, with rua, and passable by the platform's DKIM signature.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/dns_lib.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/dns_lib.sh"
 dns_start
 
 run "$AA" audit --snapshot "$ROOT/tests/dns/breakit.json" --dns --resolver "$RESOLVER" --check dns.dmarc -f json

@@ -1,8 +1,8 @@
 # dns_fail.sh - a DNS failure is "not evaluated" (exit 3), never "record
 # missing": a domain the server refuses (REFUSED), a server that is not
 # there (connection refused), and one that never answers (timeout).
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/dns_lib.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/dns_lib.sh"
 dns_start
 jq '.domains = [{"name":"good.breakit.test","type":"authoritative","primary":true},
 	{"name":"refused.example","type":"authoritative","primary":false}]' \

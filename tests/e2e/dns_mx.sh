@@ -1,8 +1,8 @@
 # dns_mx.sh - dns.mx against the loopback DNS server: the MX must be the
 # platform that hosts the domain (from the provider's data, or the tenant's
 # mx_hosts for a Postfix host); null MX, no MX and no address, NXDOMAIN.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/dns_lib.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/dns_lib.sh"
 dns_start
 B="$ROOT/tests/dns/breakit.json"
 

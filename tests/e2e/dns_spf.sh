@@ -1,8 +1,8 @@
 # dns_spf.sh - dns.spf against the loopback DNS server: one valid record,
 # authorising the platform, at most 10 lookups with includes followed,
 # ending in -all or ~all.
-. "$ROOT/tests/e2e/lib.sh"
-. "$ROOT/tests/e2e/dns_lib.sh"
+. "$ROOT/tests/e2e/lib/lib.sh"
+. "$ROOT/tests/e2e/lib/dns_lib.sh"
 dns_start
 
 run "$AA" audit --snapshot "$ROOT/tests/dns/breakit.json" --dns --resolver "$RESOLVER" --check dns.spf -f json

@@ -13,7 +13,7 @@
 # Live audits run the dns.* checks: mock_start also starts the loopback DNS
 # server (dns_lib.sh; the fixture domains' zones all pass) and the configs
 # name it as [defaults] resolver.
-. "$ROOT/tests/e2e/dns_lib.sh"
+. "$ROOT/tests/e2e/lib/dns_lib.sh"
 FIXTURE="$ROOT/tests/mocks/fixtures/m365/contoso.json"
 TENANT_ID=72f988bf-86f1-41af-91ab-2d7cd011db47
 CLIENT_ID=11111111-2222-3333-4444-555555555555
