@@ -18,9 +18,9 @@ run "$AA"
 expect_rc 2
 run "$AA" checks -f json
 expect_rc 0
-jq_eq 'length' '15'
-jq_eq '[.[].id] | join(" ")' 'route.loop route.ghost route.chain route.disabled-target route.catchall-shadow route.catchall route.platform-limit forward.blocked forward.external-auth forward.policy-open sendas.alias-disabled sendas.treat-as-alias sendas.missing sendas.unverified addr.plus-disabled'
-jq_eq '[.[] | select(.fix.id and .severity and .finds)] | length' '15'
+jq_eq 'length' '19'
+jq_eq '[.[].id] | join(" ")' 'route.loop route.ghost route.chain route.disabled-target route.catchall-shadow route.catchall route.platform-limit forward.blocked forward.external-auth forward.policy-open sendas.alias-disabled sendas.treat-as-alias sendas.missing sendas.unverified addr.plus-disabled dns.mx dns.spf dns.dkim dns.dmarc'
+jq_eq '[.[] | select(.fix.id and .severity and .finds)] | length' '19'
 run "$AA" checks
 expect_rc 0; out_has '^route.loop'
 run "$AA" checks -f xml
