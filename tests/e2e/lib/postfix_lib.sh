@@ -11,6 +11,7 @@
 # Postfix needs root to start (it drops to mail_owner=postfix; setgid_group
 # postdrop): both are created by the Debian package. Without them, or
 # without root, the test is skipped, never faked.
+. "$ROOT/tests/e2e/lib/dns_lib.sh"
 command -v postconf >/dev/null 2>&1 || skip "Postfix (Debian package postfix) not installed"
 [ "$(id -u)" -eq 0 ] || skip "starting Postfix needs root"
 getent passwd postfix >/dev/null && getent group postdrop >/dev/null ||
@@ -180,7 +181,11 @@ E
 		"alias_database = hash:$PF_CONF/aliases" \
 		"local_recipient_maps = proxy:unix:passwd.byname \$alias_maps"
 	PF_INI="$T/postfix.ini"
-	printf '[tenant mx]\nprovider = postfix\nconfig_directory = %s\n' "$PF_CONF" >"$PF_INI"
+	# live audits run the dns.* checks: the loopback DNS server answers for
+	# example.test, shadow.test and alias.test (tests/dns/zones: MX mx.example.test)
+	dns_start
+	printf '[defaults]\nresolver = %s\n\n[tenant mx]\nprovider = postfix\nconfig_directory = %s\nmx_hosts = mx.example.test\n' \
+		"$RESOLVER" "$PF_CONF" >"$PF_INI"
 }
 
 # pf_try TO MARKER - send one message from postmaster@example.test; the
