@@ -49,7 +49,7 @@ static bool domain_spec_ok(const char *s)
 		s++;
 		if (*s == '%' || *s == '_' || *s == '-')
 			continue;
-		if (*s != '{' || !strchr("slodiphcrtvSLODIPHCRTV", s[1]) || !strchr(s, '}'))
+		if (*s != '{' || !s[1] || !strchr("slodiphcrtvSLODIPHCRTV", s[1]) || !strchr(s, '}'))
 			return false;
 		s = strchr(s, '}');
 	}
@@ -146,7 +146,7 @@ static int parse_term(const char *term, struct spf_record *r, struct spf_term *t
 {
 	size_t n = 0;
 	if (isalpha((unsigned char)term[0]))
-		while (isalnum((unsigned char)term[n]) || strchr("-_.", term[n]))
+		while (isalnum((unsigned char)term[n]) || (term[n] && strchr("-_.", term[n])))
 			n++;
 	t->qualifier = '+';
 	if (n && term[n] == '=') { /* a modifier */
@@ -166,7 +166,7 @@ static int parse_term(const char *term, struct spf_record *r, struct spf_term *t
 		}
 		return 0;
 	}
-	if (strchr("+-~?", term[0]))
+	if (term[0] && strchr("+-~?", term[0]))
 		t->qualifier = *term++;
 	return parse_mechanism(term, t, err);
 }
