@@ -83,11 +83,12 @@ expect_rc 1
 jq_eq '.results[0] | "\(.prediction) \(.verdict)"' 'refused differs'
 
 # audit --probe: the ghost of the planted configuration is confirmed by the server
-CURL_CA_BUNDLE="$PF_CA" run "$AA" audit -c "$PF_INI" --probe "$S" -f json
+run "$AA" collect -c "$PF_INI" -o "$T/mx.json"
+CURL_CA_BUNDLE="$PF_CA" run "$AA" audit --snapshot "$T/mx.json" --probe "$S" -f json
 expect_rc 1
 jq_eq '.findings[] | select(.check == "route.ghost" and .subject == "sales@example.test") | .evidence.probe | "\(.result) \(.confirmed) \(.reply | test("^550 5.1.1 "))"' \
 	'confirmed by the server true true'
-CURL_CA_BUNDLE="$PF_CA" run "$AA" audit -c "$PF_INI" --probe "$S" --check route.ghost
+CURL_CA_BUNDLE="$PF_CA" run "$AA" audit --snapshot "$T/mx.json" --probe "$S" --check route.ghost
 expect_rc 1
 out_has 'probe: confirmed by the server: 550 5.1.1'
 # and the stale snapshot's "ghost" is not confirmed: Postfix accepts bob@
