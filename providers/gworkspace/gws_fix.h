@@ -1,5 +1,5 @@
 /*
- * gws_fix.h - the Google Workspace fix operations (product.md §7): planning
+ * gws_fix.h - the Google Workspace fix operations (README "Fixing, with undo"): planning
  * the documented Gmail settings changes for a finding (gws_fix.c), and
  * reading, applying and reverting one change (gws_fix_ops.c) over direct
  * Gmail API calls (gws_fix_http.c), each with a token whose sub is the

@@ -29,7 +29,7 @@ const struct platform_rules gworkspace_platform = {
 	.loop_hop_limit = 50,
 	.loop_trace = "Email Log Search: the message bounces with 554 5.4.6 after 50 hops; "
 		      "the sender gets the bounce",
-	/* a suspended user's mail is not delivered or forwarded (product.md §5a
+	/* a suspended user's mail is not delivered or forwarded (docs/snapshot.md,
 	 * Decisions: forwards live in a mailbox) */
 	.disabled_account_forwards = false,
 	.documented_vias = 1u << VIA_GMAIL_AUTOFORWARD | 1u << VIA_GMAIL_FILTER | 1u << VIA_ROUTING,

@@ -47,7 +47,7 @@ const struct platform_rules m365_platform = {
 	.loop_trace = "message trace: the message Fails with 554 5.4.14 and an NDR to the sender; "
 		      "the Mail flow dashboard raises the 'Fix possible mail loop' insight",
 	/* an account whose sign-in is blocked still receives and forwards
-	 * (product.md §5a Decisions; sign-in state is not mailbox state) */
+	 * (docs/snapshot.md, routing; sign-in state is not mailbox state) */
 	.disabled_account_forwards = true,
 	.documented_vias = 1u << VIA_MAILBOX | 1u << VIA_INBOX_RULE | 1u << VIA_TRANSPORT_RULE,
 	.sources = "Exchange Online limits (service description, 'Journal, Transport, and Inbox "

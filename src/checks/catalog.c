@@ -1,5 +1,5 @@
 /*
- * catalog.c - the check catalog, in the order of product.md §5.
+ * catalog.c - the check catalog, in the order of the README's check table.
  * Add a check: define its check_def in its own file, declare it in
  * checks.h, list it here.
  */

@@ -1,8 +1,8 @@
 /*
  * fixes.c - the documented fixes and the control references findings carry.
  *
- * Automated fixes are the ones `aliasaudit fix --apply` can make (product.md
- * §7); the reversible form is the default. Every fix also has exact manual
+ * Automated fixes are the ones `aliasaudit fix --apply` can make (README
+ * "Fixing, with undo"); the reversible form is the default. Every fix also has exact manual
  * steps, so a finding is actionable without the tool.
  */
 #include "checks/checks.h"

@@ -3,8 +3,8 @@
  * organisation by forwarding, where SPF no longer passes for the original
  * sender and DMARC survives only through the sender's DKIM signature.
  *
- * Forwards to another audited tenant leave the organisation too (product.md
- * Decisions); a group's member only when it is outside every audited tenant
+ * Forwards to another audited tenant leave the organisation too (docs/snapshot.md,
+ * routing); a group's member only when it is outside every audited tenant
  * (list expansion re-sends the message as forwarding does). A catch-all whose
  * target is outside its tenant forwards every address it catches: one
  * finding at the catch-all, none per caught address. A mail user's external

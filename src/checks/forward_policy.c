@@ -11,7 +11,7 @@
  * blocks, the block wins (Microsoft: outbound-spam-policies-external-email-
  * forwarding). A custom policy's rule (New-HostedOutboundSpamFilterRule:
  * From, FromMemberOf, SenderDomainIs and their ExceptIf* twins) applies as
- * Exchange rule conditions do and as product.md §4 requires: each condition
+ * Exchange rule conditions do and as docs/snapshot.md requires: each condition
  * type it uses must match (AND), values within one type match with OR, any
  * exception excludes the mailbox, and group membership is nested.
  * Google Workspace (auto-forwarding and filters): the auto-forwarding policy

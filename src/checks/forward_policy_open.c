@@ -7,7 +7,7 @@
  * outside (CIS 6.2.1), and Google OUs with auto-forwarding on or unset
  * (GWS.GMAIL.11.1v1, CIS Google Workspace 3.1.3.5.2), and group-scoped Google
  * policies with it on. "Outside" is outside the rule's tenant: another
- * audited tenant is outside the organisation (product.md Decisions); a
+ * audited tenant is outside the organisation (docs/snapshot.md, routing); a
  * transport-rule catch-all (source "transport-rule") whose target is
  * outside counts as such a rule, once.
  */

@@ -2,7 +2,7 @@
  * route_chain.c - route.chain: delivery that needs two or more relay hops
  * (contact@ -> info@ -> bob@). Flatten it.
  *
- * Only pure relays count (product.md §5a Decisions): a live, unconditional
+ * Only pure relays count (docs/snapshot.md, routing): a live, unconditional
  * forward that keeps no copy, out of a recipient that delivers nothing
  * itself; a target reached through a catch-all adds the catch-all's redirect
  * as a hop. Alias and group expansion are not hops: a chain ends at the first

@@ -1,6 +1,6 @@
 /*
  * route_loop.c - route.loop: cycles of forwards, rules and groups, across
- * tenants too, that the platforms really let loop (product.md §5a).
+ * tenants too, that the platforms really let loop (docs/snapshot.md, routing).
  *
  * The components come from route_graph_scc, over the edges that can carry a
  * message round a loop: a cycle through an Exchange Online inbox rule stops

@@ -1,6 +1,6 @@
 /*
  * route_platform_limit.c - route.platform-limit: a forward, redirect or rule
- * that a documented platform limit stops or ignores (product.md §5a):
+ * that a documented platform limit stops or ignores (docs/snapshot.md, routing):
  *   - a second inbox rule on the way (Exchange Online inbox-rule loop limit
  *     1): the rule does not fire for mail another inbox rule forwarded, and
  *     its targets never get mail sent to the first address (silent, no NDR);

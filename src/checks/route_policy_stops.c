@@ -1,6 +1,6 @@
 /*
  * route_policy_stops.c - a forward that policy blocks carries nothing
- * (product.md §5a Decisions): before the routing walks (route.loop,
+ * (docs/snapshot.md, routing): before the routing walks (route.loop,
  * route.chain, route.platform-limit) look at the graph, every external
  * forward that forward_decide finds blocked is marked EDGE_STOP_POLICY, so no
  * loop or chain runs through it (forward.blocked reports it). A forward whose

@@ -17,7 +17,7 @@
  * identities that its provider collects (provider data: the "send_as"
  * section of provider_ops; Gmail users.settings.sendAs). In Microsoft 365
  * every proxy address can send once SendFromAliasEnabled is on, so
- * sendas.missing and sendas.treat-as-alias are Gmail only (product.md §5) */
+ * sendas.missing and sendas.treat-as-alias are Gmail only (README "What it finds") */
 static bool send_as_platform(const struct snapshot *s)
 {
 	return provider_expects(s, "send_as");
@@ -44,7 +44,7 @@ static void run_alias_disabled(struct audit_ctx *ctx)
 			const struct snapshot_recipient *r = &s->recipients[i];
 			bool has = false;
 			if ((r->kind != RK_USER && r->kind != RK_SHARED) || r->has_mailbox == TRI_FALSE)
-				continue; /* user and shared mailboxes only (product.md Decisions) */
+				continue; /* user and shared mailboxes only (docs/snapshot.md, routing) */
 			for (size_t a = 0; a < r->nr_aliases; a++)
 				if (!platform_alias(r->aliases[a]))
 					has = true;

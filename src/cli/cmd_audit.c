@@ -1,7 +1,7 @@
 /*
  * cmd_audit.c - `aliasaudit audit`: collect tenants live (from the config)
  * and/or read saved snapshots, audit them as one routing graph, render the
- * report, record history, and exit per product.md §2.
+ * report, record history, and exit per README "Exit codes".
  */
 #include "core/audit.h"
 #include "cli/cmd.h"

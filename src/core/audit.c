@@ -1,7 +1,7 @@
 /*
  * audit.c - one audit run: build the routing graph over the snapshots, run
  * the checks of the catalog, sort and de-duplicate the findings, and decide
- * completeness and the exit code (product.md §2).
+ * completeness and the exit code (README "Exit codes").
  */
 #include "core/audit.h"
 #include "checks/check.h"

@@ -47,7 +47,7 @@ void audit_result_release(struct audit_result *res);
 
 /* audit_complete - false when a snapshot is incomplete or a check was not evaluated */
 bool audit_complete(const struct audit_result *res);
-/* audit_exit_code - 0, 1 (findings at/above fail_on) or 3 (incomplete), per product §2 */
+/* audit_exit_code - 0, 1 (findings at/above fail_on) or 3 (incomplete), per README "Exit codes" */
 int audit_exit_code(const struct audit_result *res, enum severity fail_on);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * config.c - the INI configuration (product.md §3) read with inih, and the
+ * config.c - the INI configuration (README "Configuration") read with inih, and the
  * one-tenant configuration built from the environment (see config.h).
  *
  * inih's handler is not told line numbers in the Debian build

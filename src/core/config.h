@@ -1,5 +1,5 @@
 /*
- * config.h - the INI configuration of product.md §3: a [defaults] section and
+ * config.h - the INI configuration of README "Configuration": a [defaults] section and
  * one [tenant NAME] section per tenant, read with inih.
  *
  * Keys are kept as written; lookups are exact. Secrets never live in the file

@@ -1,5 +1,5 @@
 /*
- * fix.h - the apply-fix engine (product.md §7), independent of any vendor:
+ * fix.h - the apply-fix engine (README "Fixing, with undo"), independent of any vendor:
  * plan the documented fixes for a set of findings through the providers,
  * print the plan, apply it as a journaled transaction with compare-and-swap
  * per change (git's ref transactions: each item carries its expected old

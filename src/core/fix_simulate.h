@@ -1,5 +1,5 @@
 /*
- * fix_simulate.h - a fix plan is proven before it is offered (product.md §7):
+ * fix_simulate.h - a fix plan is proven before it is offered (README "Fixing, with undo"):
  * each change's effect is applied to an in-memory copy of the audited
  * snapshots, the copy is audited with every check, and its findings are
  * compared with the audit the plan came from.

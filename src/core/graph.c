@@ -445,7 +445,7 @@ static void add_recipient_edges(struct route_graph *g, const struct snapshot *s)
 	}
 }
 
-/* in_mailbox - the forward lives in its owner's mailbox (product.md §5a
+/* in_mailbox - the forward lives in its owner's mailbox (docs/snapshot.md, routing
  * Decisions: it does not fire without a live mailbox) */
 static bool in_mailbox(const struct snapshot_forward *f)
 {

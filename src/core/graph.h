@@ -8,9 +8,9 @@
  * routing: how mail for the source reaches the target.
  *
  * Resolution of an edge's target follows real MTAs (Postfix virtual(5),
- * OpenSMTPD aliases) and product.md §4/§5a:
+ * OpenSMTPD aliases) and docs/snapshot.md, routing:
  *   0. a catch-all of scope "all" takes every address of its domain but its
- *      own target (an unconditional domain redirect: product.md Decisions);
+ *      own target (an unconditional domain redirect: docs/snapshot.md, routing);
  *   1. the address itself (case-folded);
  *   2. without its +tag, when the owning tenant has plus addressing on;
  *   3. the same local part in the tenant's primary domain, for an alias domain;
@@ -26,7 +26,7 @@
  * once at the catch-all, not per address it catches.
  * Owned domains are the domains of all snapshots given.
  *
- * Liveness (product.md §5a Decisions): forwards that live in a mailbox
+ * Liveness (docs/snapshot.md, routing): forwards that live in a mailbox
  * (mailbox forwarding, inbox rules, Gmail auto-forwarding and filters) of a
  * recipient without a mailbox, or of a disabled user on a platform whose
  * disabled accounts' forwards do not fire, are not edges. A forward listing
@@ -144,7 +144,7 @@ struct route_scc {
 const struct route_scc *route_graph_scc(struct route_graph *g);
 /* route_scc_cyclic - true when component c is a mail loop: it contains a
  * forward (not only group membership: expansion delivers to each member once,
- * product.md §5a) between two of its members, or from a member to another of
+ * docs/snapshot.md, routing) between two of its members, or from a member to another of
  * its own addresses (a forward to one's own alias is a cycle) */
 bool route_scc_cyclic(const struct route_graph *g, const struct route_scc *scc, uint32_t c);
 
@@ -189,7 +189,7 @@ static inline const struct platform_rules *route_edge_platform(const struct rout
 }
 /* route_edge_same_address - e targets the very address it belongs to (a
  * forward listing its own from address, a group listing itself): delivery
- * there, never a loop (product.md §5a Decisions) */
+ * there, never a loop (docs/snapshot.md, routing) */
 bool route_edge_same_address(const struct route_graph *g, const struct route_edge *e);
 /* route_edge_inbox_limited - e is an inbox rule on a platform with an
  * inbox-rule loop limit: a message it forwards is not forwarded by another

@@ -1,6 +1,6 @@
 /*
  * graph_platform.c - what the platforms' documented limits do to the edges
- * of the routing graph (product.md §5a): which edges carry no mail at all
+ * of the routing graph (docs/snapshot.md, routing): which edges carry no mail at all
  * (a rule with too many recipients, a redirect rule overridden by mailbox
  * forwarding, forwarding filters beyond the per-user limit), and the edge
  * predicates the loop, chain and platform-limit walks share. The numbers are

@@ -1,6 +1,6 @@
 # audit_demo.sh - the offline demo pair: every check fires (but route.chain:
 # the example's contact@ group -> helpdesk@ -> alice@ is one relay hop, group
-# expansion is not a hop, product.md §5a Decisions), the cross-tenant loop is
+# expansion is not a hop, docs/snapshot.md, routing), the cross-tenant loop is
 # found, the seed article's inbox-rule cycle is not a loop, exit codes follow
 # --fail-on, ids are stable across runs.
 . "$ROOT/tests/e2e/lib/lib.sh"

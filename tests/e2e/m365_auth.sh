@@ -52,7 +52,7 @@ err_has "AADSTS7000215"
 ! grep -q "wrong-secret-0123456789" "$T/out" "$T/err" || fail "wrong secret printed"
 [ ! -e "$T/bad.json" ] || fail "snapshot written after a credential error"
 CONTOSO_SECRET=wrong-secret-0123456789 run "$AA" audit -c "$CFG"
-expect_rc 2   # product §2: a credential error is exit 2, never a clean audit
+expect_rc 2   # README "Exit codes": a credential error is exit 2, never a clean audit
 err_has "AADSTS7000215"
 if grep -q wrong-secret-0123456789 "$T/out" "$T/err"; then fail "secret in output"; fi
 

@@ -20,7 +20,7 @@ rc=$?
 expect_rc 0
 [ "$(grep -c '^Plan: ' "$T/out")" -eq 1 ] || fail "the plan was not printed exactly once"
 # (no change for the seed article's inbox-rule cycle: no route.loop in Exchange
-# Online, product.md §5a)
+# Online, docs/snapshot.md, routing)
 out_has 'Plan: 3 changes'
 out_has 'the plan resolves 3 findings and introduces 0'
 for n in 1 2 3; do err_has "\[$n/3\] .* applied"; done

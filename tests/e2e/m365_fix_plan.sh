@@ -18,7 +18,7 @@ run "$AA" fix -c "$CFG"
 expect_rc 0
 diff -u "$T/plan1" "$T/out" || fail "two plans differ"
 # (the seed article's admin@ <-> info@ inbox-rule cycle is no route.loop in
-# Exchange Online, product.md §5a: nothing to fix there)
+# Exchange Online, docs/snapshot.md, routing: nothing to fix there)
 out_has 'Plan: 3 changes (nothing has been changed)'
 out_has 'Proven on a copy of the audited snapshot (.* audits): the plan resolves 3 findings and introduces 0'
 out_has "1. \[c-[0-9a-f]*\] contoso (m365): inbox rule 'Copy to personal' of alice@contoso.com"

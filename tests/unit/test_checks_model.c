@@ -1,6 +1,6 @@
 /*
  * test_checks_model.c - the checks that rest on the routing model's
- * resolution and liveness rules (product.md §4, §5a Decisions), positive and
+ * resolution and liveness rules (docs/snapshot.md, routing), positive and
  * negative, table-driven; each regression of issue 12 item 3 that is about
  * resolution has its case here. A case is up to two snapshots (the whole
  * body after schema/tenant/provider, domains included), the check to run and

@@ -44,7 +44,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* test_good - product.md §3's example parses; lookups fall back to [defaults] */
+/* test_good - README "Configuration"'s example parses; lookups fall back to [defaults] */
 static void test_good(void **state)
 {
 	struct config cfg;

@@ -40,7 +40,7 @@ static void change(struct fix_plan *p, const char *object, const char *effect)
 }
 
 /* (was admin's rule in the seed article's cycle, which is no route.loop in
- * Exchange Online, product.md §5a: alice's blocked rule resolves a finding) */
+ * Exchange Online, docs/snapshot.md, routing: alice's blocked rule resolves a finding) */
 #define DISABLE_LOOP_RULE "[{\"op\":\"set\",\"section\":\"forwards\",\"match\":{\"from\":\"ALICE@contoso.com\"," \
 	"\"via\":\"inbox-rule\",\"id\":\"rule-alice-1\"},\"set\":{\"enabled\":false}}]"
 #define BLOCK_STAR "[{\"op\":\"set\",\"section\":\"policy.remote_domains\",\"match\":{\"domain\":\"*\"}," \

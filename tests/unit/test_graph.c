@@ -153,7 +153,7 @@ static void test_limits(void **state)
 	snapshot_free(s);
 }
 
-/* a forward to one's own alias is a cycle (product.md §5a Decisions: "lists
+/* a forward to one's own alias is a cycle (docs/snapshot.md, routing: "lists
  * itself" means the same address); a forward listing its very own address
  * delivers there and is never a loop */
 static void test_self_edge(void **state)
@@ -171,7 +171,7 @@ static void test_self_edge(void **state)
 	/* a forward to one's own alias is a cycle, judged by §5a (route.loop) */
 	assert_true(route_scc_cyclic(g, scc, scc->comp[bob]));
 	/* a forward listing its own from address is delivery there, never an
-	 * edge (product.md §5a Decisions: "lists itself" means the same address) */
+	 * edge (docs/snapshot.md, routing: "lists itself" means the same address) */
 	assert_false(route_scc_cyclic(g, scc, scc->comp[loop]));
 	assert_int_equal(g->nodes[loop].nr_edges, 0);
 	route_graph_free(g);

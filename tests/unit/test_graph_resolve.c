@@ -4,7 +4,7 @@
  * unknown-only catch-alls, catch-all targets that are external or missing,
  * relay domains, mail users, guests and remote mailboxes, forwards of
  * mailbox-less and suspended owners, a forward listing its own address, and
- * a forward owned through an alias (product.md §4, §5a Decisions).
+ * a forward owned through an alias (docs/snapshot.md, routing).
  */
 #include "snapfixture.h"
 #include "core/graph.h"

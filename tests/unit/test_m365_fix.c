@@ -227,7 +227,7 @@ static const struct fix_def rule_fix = { .id = "m365.inbox-rule.disable", .autom
 
 /* test_inbox_rule - a finding whose fix disables admin's inbox rule (the
  * example's admin@ -rule-> info@ -rule-> admin@ is no route.loop in Exchange
- * Online, product.md §5a, so the finding is made here) */
+ * Online, docs/snapshot.md, routing, so the finding is made here) */
 static void test_inbox_rule(void **state)
 {
 	struct fixture *fx = *state;

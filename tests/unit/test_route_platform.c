@@ -1,6 +1,6 @@
 /*
  * test_route_platform.c - what the platforms really do with loops, chains
- * and limits (product.md §5a), table-driven, positive and negative: each
+ * and limits (docs/snapshot.md, routing), table-driven, positive and negative: each
  * case is one or two inline snapshots, one check, the number of findings,
  * and for the first finding its subject, symptom code and one evidence
  * value ("stopped_by.platform=Gmail").
