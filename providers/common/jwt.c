@@ -118,33 +118,17 @@ static char *json_b64(cJSON *o)
 	return b;
 }
 
-/* jwt_client_assertion - see jwt.h */
-char *jwt_client_assertion(const struct jwt_cred *c, enum jwt_alg alg, const char *client_id,
-			   const char *aud, time_t now, long lifetime, char **err)
+/* jwt_sign - see jwt.h */
+char *jwt_sign(EVP_PKEY *key, enum jwt_alg alg, cJSON *header, cJSON *claims, char **err)
 {
-	cJSON *h = cJSON_CreateObject(), *p = cJSON_CreateObject();
-	char *thumb = jwt_thumbprint(c, alg), *jti = uuid_v4();
-	char *hb, *pb, *input, *sigb = NULL, *out = NULL;
+	char *hb = json_b64(header), *pb = json_b64(claims);
+	char *input = xstrfmt("%s.%s", hb, pb), *sigb = NULL, *out = NULL;
 	unsigned char *sig = NULL;
 	size_t siglen = 0;
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	EVP_PKEY_CTX *pctx = NULL;
 
-	cJSON_AddStringToObject(h, "alg", alg == JWT_RS256 ? "RS256" : "PS256");
-	cJSON_AddStringToObject(h, "typ", "JWT");
-	cJSON_AddStringToObject(h, alg == JWT_RS256 ? "x5t" : "x5t#S256", thumb);
-	cJSON_AddStringToObject(p, "aud", aud);
-	cJSON_AddStringToObject(p, "iss", client_id);
-	cJSON_AddStringToObject(p, "sub", client_id);
-	cJSON_AddStringToObject(p, "jti", jti);
-	cJSON_AddNumberToObject(p, "nbf", (double)now);
-	cJSON_AddNumberToObject(p, "iat", (double)now);
-	cJSON_AddNumberToObject(p, "exp", (double)(now + lifetime));
-	hb = json_b64(h);
-	pb = json_b64(p);
-	input = xstrfmt("%s.%s", hb, pb);
-
-	if (!md || EVP_DigestSignInit(md, &pctx, EVP_sha256(), NULL, c->key) != 1)
+	if (!md || EVP_DigestSignInit(md, &pctx, EVP_sha256(), NULL, key) != 1)
 		goto fail;
 	if (alg == JWT_PS256 &&
 	    (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
@@ -162,7 +146,8 @@ char *jwt_client_assertion(const struct jwt_cred *c, enum jwt_alg alg, const cha
 	out = xstrfmt("%s.%s", input, sigb);
 	goto out;
 fail:
-	*err = xstrfmt("cannot sign the client assertion: %s", ssl_reason());
+	*err = xstrfmt("cannot sign the assertion (%s): %s", alg == JWT_RS256 ? "RS256" : "PS256",
+		       ssl_reason());
 out:
 	EVP_MD_CTX_free(md);
 	free(sig);
@@ -170,6 +155,27 @@ out:
 	free(input);
 	free(hb);
 	free(pb);
+	return out;
+}
+
+/* jwt_client_assertion - see jwt.h */
+char *jwt_client_assertion(const struct jwt_cred *c, enum jwt_alg alg, const char *client_id,
+			   const char *aud, time_t now, long lifetime, char **err)
+{
+	cJSON *h = cJSON_CreateObject(), *p = cJSON_CreateObject();
+	char *thumb = jwt_thumbprint(c, alg), *jti = uuid_v4(), *out;
+
+	cJSON_AddStringToObject(h, "alg", alg == JWT_RS256 ? "RS256" : "PS256");
+	cJSON_AddStringToObject(h, "typ", "JWT");
+	cJSON_AddStringToObject(h, alg == JWT_RS256 ? "x5t" : "x5t#S256", thumb);
+	cJSON_AddStringToObject(p, "aud", aud);
+	cJSON_AddStringToObject(p, "iss", client_id);
+	cJSON_AddStringToObject(p, "sub", client_id);
+	cJSON_AddStringToObject(p, "jti", jti);
+	cJSON_AddNumberToObject(p, "nbf", (double)now);
+	cJSON_AddNumberToObject(p, "iat", (double)now);
+	cJSON_AddNumberToObject(p, "exp", (double)(now + lifetime));
+	out = jwt_sign(c->key, alg, h, p, err);
 	free(thumb);
 	free(jti);
 	return out;

@@ -13,10 +13,19 @@
 #ifndef ALIASAUDIT_JWT_H
 #define ALIASAUDIT_JWT_H
 
+#include <cjson/cJSON.h>
+#include <openssl/evp.h>
 #include <stddef.h>
 #include <time.h>
 
 enum jwt_alg { JWT_PS256, JWT_RS256 };
+
+/* jwt_sign - the compact JWS "header.claims.signature" of header and claims
+ * (both freed), signed with the RSA key under alg: RS256 (PKCS#1 v1.5) or
+ * PS256 (PSS, MGF1 SHA-256, salt = digest length), RFC 7518 section 3. The
+ * one signer of every provider (Entra client assertions, Google service
+ * accounts). NULL with *err when signing fails. */
+char *jwt_sign(EVP_PKEY *key, enum jwt_alg alg, cJSON *header, cJSON *claims, char **err);
 
 struct jwt_cred;
 

@@ -15,7 +15,6 @@
  */
 #include "gws.h"
 #include "providers/common/jwt.h"
-#include "base/b64url.h"
 #include "base/util.h"
 
 #include <openssl/bio.h>
@@ -167,28 +166,14 @@ const char *gws_key_token_uri(const struct gws_key *k)
 	return k->token_uri;
 }
 
-/* b64_json - base64url of o's compact text; frees o */
-static char *b64_json(cJSON *o)
-{
-	char *s = cJSON_PrintUnformatted(o), *b;
-	cJSON_Delete(o);
-	if (!s)
-		oom();
-	b = b64url_encode((const unsigned char *)s, strlen(s));
-	free(s);
-	return b;
-}
-
-/* gws_assertion - see gws.h */
+/* gws_assertion - see gws.h; signed RS256 (Google's service-account JWT) by
+ * the provider kit's signer */
 char *gws_assertion(const struct gws_key *k, const char *sub, const char *scopes, time_t now,
 		    char **err)
 {
 	cJSON *h = cJSON_CreateObject(), *c = cJSON_CreateObject();
-	char *hb, *cb, *input, *sigb = NULL, *out = NULL;
-	unsigned char *sig = NULL;
-	size_t siglen = 0;
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	time_t iat = now - GWS_CLOCK_SKEW;
+	char *why = NULL, *out;
 
 	cJSON_AddStringToObject(h, "alg", "RS256");
 	cJSON_AddStringToObject(h, "typ", "JWT");
@@ -201,28 +186,11 @@ char *gws_assertion(const struct gws_key *k, const char *sub, const char *scopes
 	cJSON_AddNumberToObject(c, "exp", (double)(iat + GWS_ASSERTION_LIFETIME));
 	if (sub)
 		cJSON_AddStringToObject(c, "sub", sub);
-	hb = b64_json(h);
-	cb = b64_json(c);
-	input = xstrfmt("%s.%s", hb, cb);
-	if (!md || EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, k->pkey) != 1 ||
-	    EVP_DigestSign(md, NULL, &siglen, (unsigned char *)input, strlen(input)) != 1)
-		goto fail;
-	sig = xmalloc(siglen);
-	if (EVP_DigestSign(md, sig, &siglen, (unsigned char *)input, strlen(input)) != 1)
-		goto fail;
-	sigb = b64url_encode(sig, siglen);
-	out = xstrfmt("%s.%s", input, sigb);
-	goto out;
-fail:
-	ERR_clear_error();
-	*err = xstrdup("cannot sign the service-account assertion (RS256)");
-out:
-	EVP_MD_CTX_free(md);
-	free(sig);
-	free(sigb);
-	free(input);
-	free(hb);
-	free(cb);
+	out = jwt_sign(k->pkey, JWT_RS256, h, c, &why);
+	if (!out) {
+		*err = xstrfmt("cannot sign the service-account assertion: %s", why);
+		free(why);
+	}
 	return out;
 }
 
