@@ -308,12 +308,129 @@ static void add_srs(struct hdr_analysis *a, const char *addr, const char *source
 	}
 }
 
-/* read_fields - the first pass: parse every field of interest */
-static void read_fields(struct hdr_analysis *a, const struct hdr_block *hb)
+/* read_authres - an Authentication-Results field (at most HDR_MAX_AUTHRES;
+ * *capped: the rest were noted as ignored) */
+static void read_authres(struct hdr_analysis *a, const struct hdr_field *f, size_t pos, bool *capped)
+{
+	struct hdr_ar h = { .pos = pos };
+	if (a->nr_ars >= HDR_MAX_AUTHRES) {
+		if (!*capped)
+			hdr_notes_add(&a->notes, "more than %d Authentication-Results fields; the rest were ignored",
+				      HDR_MAX_AUTHRES);
+		*capped = true;
+		return;
+	}
+	hdr_authres_init(&h.ar);
+	if (hdr_authres_parse(&h.ar, f->value, "Authentication-Results", &a->notes) < 0) {
+		hdr_authres_release(&h.ar);
+		return;
+	}
+	ALLOC_GROW(a->ars, a->nr_ars + 1, a->alloc_ars);
+	a->ars[a->nr_ars++] = h;
+}
+
+/* read_received_spf - a Received-SPF field (at most HDR_MAX_AUTHRES) */
+static void read_received_spf(struct hdr_analysis *a, const struct hdr_field *f, size_t pos)
+{
+	struct hdr_rspf h = { .pos = pos };
+	if (a->nr_rspfs >= HDR_MAX_AUTHRES)
+		return;
+	hdr_received_spf_init(&h.spf);
+	if (hdr_received_spf_parse(&h.spf, f->value, &a->notes) < 0) {
+		hdr_received_spf_release(&h.spf);
+		return;
+	}
+	ALLOC_GROW(a->rspfs, a->nr_rspfs + 1, a->alloc_rspfs);
+	a->rspfs[a->nr_rspfs++] = h;
+}
+
+/* read_arc - an ARC-Seal, ARC-Message-Signature or ARC-Authentication-Results
+ * field into its set; false when f is none of them */
+static bool read_arc(struct hdr_analysis *a, const struct hdr_field *f)
+{
+	if (hdr_field_is(f, "ARC-Seal")) {
+		struct hdr_arc_set *s = arc_set(a, tag_instance(f->value), "ARC-Seal");
+		if (s && !s->seal) {
+			s->seal = true;
+			s->cv = hdr_tag_value(f->value, "cv");
+			if (s->cv)
+				lowercase_ascii(s->cv);
+			s->seal_domain = hdr_tag_value(f->value, "d");
+		}
+	} else if (hdr_field_is(f, "ARC-Message-Signature")) {
+		struct hdr_arc_set *s = arc_set(a, tag_instance(f->value), "ARC-Message-Signature");
+		if (s)
+			s->ams = true;
+	} else if (hdr_field_is(f, "ARC-Authentication-Results")) {
+		struct hdr_arc_set *s;
+		struct authres ar;
+		hdr_authres_init(&ar);
+		if (hdr_arc_authres_parse(&ar, f->value, &a->notes) < 0 && ar.instance == 0) {
+			hdr_authres_release(&ar);
+			return true;
+		}
+		s = arc_set(a, ar.instance, "ARC-Authentication-Results");
+		if (s && !s->aar) {
+			s->aar = true;
+			s->aar_res = ar;
+		} else {
+			hdr_authres_release(&ar);
+		}
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* read_return_path - the first Return-Path: the envelope sender */
+static void read_return_path(struct hdr_analysis *a, const struct hdr_field *f)
+{
+	if (a->rp_addr)
+		return;
+	a->rp_addr = hdr_addr_extract(f->value);
+	if (!a->rp_addr) {
+		char *sn = hdr_snip(f->value, strlen(f->value));
+		hdr_notes_add(&a->notes, "Return-Path: no address in '%s'", sn);
+		free(sn);
+	} else if (*a->rp_addr) {
+		a->rp_domain = xstrdup(hdr_addr_domain(a->rp_addr));
+	}
+}
+
+/* read_from - the first From (a second one is noted) */
+static void read_from(struct hdr_analysis *a, const struct hdr_field *f)
+{
+	if (a->from_addr) {
+		hdr_notes_add(&a->notes, "line %zu: a second From field; the first was used", f->line);
+		return;
+	}
+	a->from_addr = hdr_addr_extract(f->value);
+	if (a->from_addr && strchr(a->from_addr, '@')) {
+		a->from_domain = xstrdup(hdr_addr_domain(a->from_addr));
+	} else {
+		char *sn = hdr_snip(f->value, strlen(f->value));
+		hdr_notes_add(&a->notes, "From: no address with a domain in '%s'", sn);
+		free(sn);
+	}
+}
+
+/* read_forward_hint - a field forwarders add (forward_fields), up to 10 */
+static void read_forward_hint(struct hdr_analysis *a, const struct hdr_field *f)
+{
+	for (size_t k = 0; k < ARRAY_SIZE(forward_fields); k++) {
+		if (hdr_field_is(f, forward_fields[k]) && a->nr_hints < 10) {
+			char *sn = hdr_snip(f->value, strlen(f->value));
+			ALLOC_GROW(a->forward_hints, a->nr_hints + 1, a->alloc_hints);
+			a->forward_hints[a->nr_hints++] = xstrfmt("%s: %s", forward_fields[k], sn);
+			free(sn);
+		}
+	}
+}
+
+/* alloc_hops - room for the newest HDR_MAX_HOPS Received fields; their number */
+static size_t alloc_hops(struct hdr_analysis *a, const struct hdr_block *hb)
 {
 	size_t nr_rcv = 0;
-	bool ar_capped = false;
-
 	for (size_t i = 0; i < hb->nr; i++)
 		nr_rcv += hdr_field_is(&hb->fields[i], "Received");
 	if (nr_rcv > HDR_MAX_HOPS) {
@@ -322,6 +439,15 @@ static void read_fields(struct hdr_analysis *a, const struct hdr_block *hb)
 	}
 	a->hops = xcalloc(nr_rcv ? nr_rcv : 1, sizeof(*a->hops));
 	a->alloc_hops = nr_rcv;
+	return nr_rcv;
+}
+
+/* read_fields - the first pass: parse every field of interest */
+static void read_fields(struct hdr_analysis *a, const struct hdr_block *hb)
+{
+	size_t nr_rcv = alloc_hops(a, hb);
+	bool ar_capped = false;
+
 	for (size_t i = 0; i < hb->nr; i++) {
 		const struct hdr_field *f = &hb->fields[i];
 
@@ -335,97 +461,20 @@ static void read_fields(struct hdr_analysis *a, const struct hdr_block *hb)
 				a->nr_hops++;
 			}
 		} else if (hdr_field_is(f, "Authentication-Results")) {
-			struct hdr_ar h = { .pos = i };
-			if (a->nr_ars >= HDR_MAX_AUTHRES) {
-				if (!ar_capped)
-					hdr_notes_add(&a->notes, "more than %d Authentication-Results fields; the rest were ignored",
-						      HDR_MAX_AUTHRES);
-				ar_capped = true;
-				continue;
-			}
-			hdr_authres_init(&h.ar);
-			if (hdr_authres_parse(&h.ar, f->value, "Authentication-Results", &a->notes) < 0) {
-				hdr_authres_release(&h.ar);
-				continue;
-			}
-			ALLOC_GROW(a->ars, a->nr_ars + 1, a->alloc_ars);
-			a->ars[a->nr_ars++] = h;
+			read_authres(a, f, i, &ar_capped);
 		} else if (hdr_field_is(f, "Received-SPF")) {
-			struct hdr_rspf h = { .pos = i };
-			if (a->nr_rspfs >= HDR_MAX_AUTHRES)
-				continue;
-			hdr_received_spf_init(&h.spf);
-			if (hdr_received_spf_parse(&h.spf, f->value, &a->notes) < 0) {
-				hdr_received_spf_release(&h.spf);
-				continue;
-			}
-			ALLOC_GROW(a->rspfs, a->nr_rspfs + 1, a->alloc_rspfs);
-			a->rspfs[a->nr_rspfs++] = h;
-		} else if (hdr_field_is(f, "ARC-Seal")) {
-			struct hdr_arc_set *s = arc_set(a, tag_instance(f->value), "ARC-Seal");
-			if (s && !s->seal) {
-				s->seal = true;
-				s->cv = hdr_tag_value(f->value, "cv");
-				if (s->cv)
-					lowercase_ascii(s->cv);
-				s->seal_domain = hdr_tag_value(f->value, "d");
-			}
-		} else if (hdr_field_is(f, "ARC-Message-Signature")) {
-			struct hdr_arc_set *s = arc_set(a, tag_instance(f->value), "ARC-Message-Signature");
-			if (s)
-				s->ams = true;
-		} else if (hdr_field_is(f, "ARC-Authentication-Results")) {
-			struct authres ar;
-			hdr_authres_init(&ar);
-			if (hdr_arc_authres_parse(&ar, f->value, &a->notes) < 0 && ar.instance == 0) {
-				hdr_authres_release(&ar);
-				continue;
-			}
-			{
-				struct hdr_arc_set *s = arc_set(a, ar.instance, "ARC-Authentication-Results");
-				if (s && !s->aar) {
-					s->aar = true;
-					s->aar_res = ar;
-				} else {
-					hdr_authres_release(&ar);
-				}
-			}
+			read_received_spf(a, f, i);
+		} else if (read_arc(a, f)) {
+			continue;
 		} else if (hdr_field_is(f, "Return-Path")) {
-			if (!a->rp_addr) {
-				a->rp_addr = hdr_addr_extract(f->value);
-				if (!a->rp_addr) {
-					char *sn = hdr_snip(f->value, strlen(f->value));
-					hdr_notes_add(&a->notes, "Return-Path: no address in '%s'", sn);
-					free(sn);
-				} else if (*a->rp_addr) {
-					a->rp_domain = xstrdup(hdr_addr_domain(a->rp_addr));
-				}
-			}
+			read_return_path(a, f);
 		} else if (hdr_field_is(f, "From")) {
-			if (!a->from_addr) {
-				a->from_addr = hdr_addr_extract(f->value);
-				if (a->from_addr && strchr(a->from_addr, '@')) {
-					a->from_domain = xstrdup(hdr_addr_domain(a->from_addr));
-				} else {
-					char *sn = hdr_snip(f->value, strlen(f->value));
-					hdr_notes_add(&a->notes, "From: no address with a domain in '%s'", sn);
-					free(sn);
-				}
-			} else {
-				hdr_notes_add(&a->notes, "line %zu: a second From field; the first was used", f->line);
-			}
+			read_from(a, f);
 		} else if (hdr_field_is(f, "X-MS-Exchange-Organization-AuthAs")) {
 			if (!a->authas)
 				a->authas = xstrdup(f->value);
 		} else {
-			for (size_t k = 0; k < ARRAY_SIZE(forward_fields); k++) {
-				if (hdr_field_is(f, forward_fields[k]) && a->nr_hints < 10) {
-					char *sn = hdr_snip(f->value, strlen(f->value));
-					ALLOC_GROW(a->forward_hints, a->nr_hints + 1, a->alloc_hints);
-					a->forward_hints[a->nr_hints++] = xstrfmt("%s: %s", forward_fields[k], sn);
-					free(sn);
-				}
-			}
+			read_forward_hint(a, f);
 		}
 	}
 }

@@ -118,31 +118,11 @@ static const char *attachment_name(const char *content_type)
 	return "aliasaudit-report.txt";
 }
 
-int mail_send_report(const char *smtp_url, const char *to, const char *from,
-		     const char *subject, const char *body, const char *content_type,
-		     const char *ca_file, char **err)
+/* check_message - the sender, subject, content type, size and SMTP credentials
+ * are usable; 0 or -1 with *err */
+static int check_message(const char *from, const char *subject, const char *body,
+			 const char *content_type, const char *user, const char *pass, char **err)
 {
-	CURL *c = NULL;
-	curl_mime *mime = NULL;
-	curl_mimepart *part;
-	struct curl_slist *rcpt = NULL, *headers = NULL;
-	struct strbuf to_hdr = STRBUF_INIT, line = STRBUF_INIT;
-	const char *user = getenv("ALIASAUDIT_SMTP_USER"), *pass = getenv("ALIASAUDIT_SMTP_PASSWORD");
-	const char *ca = tls_ca_bundle(ca_file);
-	char errbuf[CURL_ERROR_SIZE] = "", date[64], *mail_from = NULL, *where = NULL;
-	unsigned char rnd[12];
-	bool plain;
-	CURLcode cc;
-	struct tm tm;
-	time_t now = time(NULL);
-	int ret = -1;
-
-	*err = NULL;
-	if (!content_type || !*content_type)
-		content_type = "text/plain; charset=utf-8";
-	plain = starts_with(content_type, "text/plain");
-	if (check_url(smtp_url, err))
-		return -1;
 	if (!from || !valid_address(from, strlen(from))) {
 		*err = xstrfmt("mail: sender '%s' is not a plain e-mail address", from ? from : "");
 		one_line(*err);
@@ -160,15 +140,21 @@ int mail_send_report(const char *smtp_url, const char *to, const char *from,
 		*err = xstrdup("mail: set both ALIASAUDIT_SMTP_USER and ALIASAUDIT_SMTP_PASSWORD, or neither");
 		return -1;
 	}
-	if (add_recipients(to ? to : "", &rcpt, &to_hdr, err))
-		goto out;
+	return 0;
+}
 
-	where = url_host(smtp_url);
-	if (!(c = curl_easy_init()))
-		BUG("curl_easy_init failed");
-	mail_from = xstrfmt("<%s>", from);
+/* message_headers - the message's own header fields (curl adds MIME-Version
+ * and Content-Type): Date, From, To, an ASCII Subject, a random Message-ID,
+ * Auto-Submitted (caller frees the list) */
+static struct curl_slist *message_headers(const char *from, const char *to_hdr, const char *subject)
+{
+	struct curl_slist *headers = NULL;
+	struct strbuf line = STRBUF_INIT;
+	unsigned char rnd[12];
+	char date[64];
+	time_t now = time(NULL);
+	struct tm tm;
 
-	/* headers: the message's own (curl adds MIME-Version and Content-Type) */
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
 	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
@@ -179,7 +165,7 @@ int mail_send_report(const char *smtp_url, const char *to, const char *from,
 	strbuf_putf(&line, "From: %s", from);
 	headers = curl_slist_append(headers, line.buf);
 	strbuf_reset(&line);
-	strbuf_putf(&line, "To: %s", to_hdr.buf);
+	strbuf_putf(&line, "To: %s", to_hdr);
 	headers = curl_slist_append(headers, line.buf);
 	strbuf_reset(&line);
 	/* a UTF-8 subject would need RFC 2047 encoding: keep it ASCII */
@@ -194,8 +180,18 @@ int mail_send_report(const char *smtp_url, const char *to, const char *from,
 	strbuf_putf(&line, "@%s>", strchr(from, '@') + 1);
 	headers = curl_slist_append(headers, line.buf);
 	headers = curl_slist_append(headers, "Auto-Submitted: auto-generated");
+	strbuf_release(&line);
+	return headers;
+}
 
-	mime = curl_mime_init(c);
+/* report_mime - the body: the report inline when it is plain text, else a
+ * short note and the report attached under attachment_name (caller frees) */
+static curl_mime *report_mime(CURL *c, const char *body, const char *content_type)
+{
+	bool plain = starts_with(content_type, "text/plain");
+	curl_mime *mime = curl_mime_init(c);
+	curl_mimepart *part;
+
 	if (!plain) {
 		part = curl_mime_addpart(mime);
 		curl_mime_data(part, "The aliasaudit report is attached.\r\n", CURL_ZERO_TERMINATED);
@@ -208,7 +204,14 @@ int mail_send_report(const char *smtp_url, const char *to, const char *from,
 	curl_mime_encoder(part, "base64");
 	if (!plain)
 		curl_mime_filename(part, attachment_name(content_type));
+	return mime;
+}
 
+/* set_transfer - the SMTP transfer: TLS required and verified (ca may be
+ * NULL: the system bundle), optional login, envelope, headers, body, limits */
+static void set_transfer(CURL *c, const char *smtp_url, const char *ca, const char *user,
+			 const char *pass)
+{
 	curl_easy_setopt(c, CURLOPT_URL, smtp_url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 	curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
@@ -220,19 +223,48 @@ int mail_send_report(const char *smtp_url, const char *to, const char *from,
 		curl_easy_setopt(c, CURLOPT_USERNAME, user);
 		curl_easy_setopt(c, CURLOPT_PASSWORD, pass);
 	}
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 300L);
+}
+
+int mail_send_report(const char *smtp_url, const char *to, const char *from,
+		     const char *subject, const char *body, const char *content_type,
+		     const char *ca_file, char **err)
+{
+	CURL *c = NULL;
+	curl_mime *mime = NULL;
+	struct curl_slist *rcpt = NULL, *headers = NULL;
+	struct strbuf to_hdr = STRBUF_INIT;
+	const char *user = getenv("ALIASAUDIT_SMTP_USER"), *pass = getenv("ALIASAUDIT_SMTP_PASSWORD");
+	char errbuf[CURL_ERROR_SIZE] = "", *mail_from = NULL, *where = NULL;
+	CURLcode cc;
+	int ret = -1;
+
+	*err = NULL;
+	if (!content_type || !*content_type)
+		content_type = "text/plain; charset=utf-8";
+	if (check_url(smtp_url, err) ||
+	    check_message(from, subject, body, content_type, user, pass, err))
+		return -1;
+	if (add_recipients(to ? to : "", &rcpt, &to_hdr, err))
+		goto out;
+
+	where = url_host(smtp_url);
+	if (!(c = curl_easy_init()))
+		BUG("curl_easy_init failed");
+	mail_from = xstrfmt("<%s>", from);
+	headers = message_headers(from, to_hdr.buf, subject);
+	mime = report_mime(c, body, content_type);
+	set_transfer(c, smtp_url, tls_ca_bundle(ca_file), user, pass);
 	curl_easy_setopt(c, CURLOPT_MAIL_FROM, mail_from);
 	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
 	curl_easy_setopt(c, CURLOPT_MIMEPOST, mime);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 300L);
 
 	cc = curl_easy_perform(c);
 	if (cc != CURLE_OK) {
-		long code = 0;
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 		/* errbuf is curl's own text: it never holds the password */
 		*err = xstrfmt("mail: %s: %s%s", where, *errbuf ? errbuf : curl_easy_strerror(cc),
 			       cc == CURLE_LOGIN_DENIED ? " (check ALIASAUDIT_SMTP_USER/ALIASAUDIT_SMTP_PASSWORD)" : "");
@@ -247,7 +279,6 @@ out:
 	if (c)
 		curl_easy_cleanup(c);
 	strbuf_release(&to_hdr);
-	strbuf_release(&line);
 	free(mail_from);
 	free(where);
 	return ret;
