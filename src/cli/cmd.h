@@ -23,6 +23,7 @@ int cmd_checks(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_headers(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 
 /* usage_error - print "aliasaudit CMD: MSG" and a hint to --help; returns EXIT_USAGE */
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

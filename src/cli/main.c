@@ -19,6 +19,7 @@ static const struct command commands[] = {
 	{ "explain", cmd_explain, "explain a bounce code (e.g. \"550 5.7.520\")" },
 	{ "headers", cmd_headers, "diagnose a forwarded message from its raw headers" },
 	{ "probe", cmd_probe, "ask a mail server whether it accepts addresses (RCPT TO, never DATA)" },
+	{ "trace", cmd_trace, "follow mail sent to an address: the delivery tree and where it stops" },
 };
 
 static void print_help(FILE *f)

@@ -382,6 +382,14 @@ static uint32_t resolve_target(struct route_graph *g, const char *addr, enum mat
 	return n;
 }
 
+/* route_resolve - see graph.h: resolve_target for an address given from
+ * outside the graph (aliasaudit trace), same steps as an edge's target */
+uint32_t route_resolve(struct route_graph *g, const char *addr, enum match_step *step,
+		       const struct catch_all **caught)
+{
+	return resolve_target(g, addr, step, caught);
+}
+
 static void add_edge(struct route_graph *g, uint32_t from, const char *target,
 		     enum edge_via via, const struct snapshot_forward *fwd)
 {

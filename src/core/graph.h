@@ -159,6 +159,11 @@ void route_graph_free(struct route_graph *g);
  * Returns the node or NODE_NONE (external, or owned and missing); *step says
  * which resolution step matched. */
 uint32_t route_lookup(const struct route_graph *g, const char *addr, enum match_step *step);
+/* route_resolve - the node mail for addr goes to, with the same steps as an
+ * edge's target (graph.h 0-8), creating an external/missing/unknown/relayed
+ * node when needed; *caught is the catch-all that took it, or NULL */
+uint32_t route_resolve(struct route_graph *g, const char *addr, enum match_step *step,
+		       const struct catch_all **caught);
 /* route_domain_tenant - the snapshot index owning the address's domain, or TENANT_NONE */
 uint16_t route_domain_tenant(const struct route_graph *g, const char *addr);
 /* route_is_external - true when no snapshot owns the address's domain */
