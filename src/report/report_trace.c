@@ -59,7 +59,13 @@ static void text_hop(FILE *out, const struct route_graph *g, const struct trace_
 		fprintf(out, "%s %s \"%s\" -> ", h->failing ? "x" : "+", route_edge_via_name(h->edge), obj);
 		free(obj);
 	}
-	fprintf(out, "%s [%s%s%s]%s%s\n", addr,
+	fputs(addr, out);
+	if (h->node != NODE_NONE && !str_eq_nocase(h->address, g->nodes[h->node].address)) {
+		char *real = display_safe(g->nodes[h->node].address);
+		fprintf(out, " = %s", real);
+		free(real);
+	}
+	fprintf(out, " [%s%s%s]%s%s\n",
 		h->node != NODE_NONE ? trace_node_kind(g, h->node) : "not reached",
 		tenant ? ", " : "", tenant ? tenant : "", *st ? "  " : "", st);
 	free(addr);
@@ -127,6 +133,8 @@ static cJSON *hop_json(const struct route_graph *g, const struct trace_hop *h)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "address", h->address);
+	if (h->node != NODE_NONE)
+		cJSON_AddStringToObject(o, "resolved", g->nodes[h->node].address);
 	cJSON_AddStringToObject(o, "kind", h->node != NODE_NONE ? trace_node_kind(g, h->node)
 							      : "not-reached");
 	add_str(o, "tenant", hop_tenant(g, h));
