@@ -312,11 +312,18 @@ static void follow_edge(struct walker *w, uint32_t i, const struct route_edge *e
 		bool bounce;
 		char *mt, *why = rule_cut(w, p, e, &ms, filter_index, has_mailbox_fwd, &bounce, &mt);
 		if (why) {
+			/* a rule cut on its way back to an address that already has
+			 * the message stops a would-be loop: nobody misses mail (§5a) */
+			bool back = !bounce && on_path(t, i, e->to) != UINT32_MAX;
 			h->node = NODE_NONE;
 			h->message_trace = mt;
-			stop_at(h, bounce ? TSTOP_BOUNCE : TSTOP_SILENT, true,
+			stop_at(h, bounce ? TSTOP_BOUNCE : TSTOP_SILENT, !back,
 				bounce ? p->transport_rule_loop_code : NULL,
-				bounce ? p->transport_rule_loop_text : NULL, why);
+				bounce ? p->transport_rule_loop_text : NULL,
+				back ? xstrfmt("%s (its target already has this message: the loop "
+					       "ends here)", why) : why);
+			if (back)
+				free(why);
 			return;
 		}
 		const struct finding *blk = finding_match(w, "forward.blocked", e);

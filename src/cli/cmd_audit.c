@@ -37,7 +37,9 @@ static const char usage[] =
 "  -c, --config FILE       configuration file (INI)\n"
 "  -t, --tenant NAME       audit only this tenant of the config (repeatable)\n"
 "      --snapshot FILE     audit a saved snapshot offline (repeatable; '-' is stdin)\n"
-"  -f, --format FORMAT     text (default), json, csv, html, md, sarif, junit\n"
+"  -f, --format FORMAT     text (default), json, csv, html, md, sarif, junit, dot\n"
+"                          (dot: the routing graph as Graphviz source)\n"
+"      --focus ADDRESS     -f dot: only the graph around ADDRESS\n"
 "  -o, --output FILE       write the report to FILE instead of stdout\n"
 "      --fail-on SEVERITY  exit 1 when a finding is at or above it (default: high)\n"
 "      --save-snapshot FILE  also write what was collected live (one tenant: FILE;\n"
@@ -68,13 +70,14 @@ static const char usage[] =
 "not be read or checked). Bounce in hand: 'aliasaudit explain CODE'.\n";
 
 enum { OPT_SNAPSHOT = 256, OPT_FAIL_ON, OPT_SAVE, OPT_HISTORY, OPT_CHECK, OPT_MAX_DEPTH,
-       OPT_MAX_FANOUT, OPT_MAX_NODES, OPT_MAIL_TO, OPT_PROBE, OPT_DNS, OPT_RESOLVER };
+       OPT_MAX_FANOUT, OPT_MAX_NODES, OPT_MAIL_TO, OPT_PROBE, OPT_DNS, OPT_RESOLVER, OPT_FOCUS };
 
 static const struct option options[] = {
 	{ "check", required_argument, NULL, OPT_CHECK },
 	{ "config", required_argument, NULL, 'c' },
 	{ "dns", no_argument, NULL, OPT_DNS },
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+	{ "focus", required_argument, NULL, OPT_FOCUS },
 	{ "format", required_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "history", required_argument, NULL, OPT_HISTORY },
@@ -93,7 +96,7 @@ static const struct option options[] = {
 };
 
 struct audit_args {
-	const char *config, *format, *output, *save, *history, *mail_to, *probe, *resolver;
+	const char *config, *format, *output, *save, *history, *mail_to, *probe, *resolver, *focus;
 	bool dns;
 	const char **tenants; size_t nr_tenants, alloc_tenants;
 	const char **files; size_t nr_files, alloc_files;
@@ -153,6 +156,7 @@ static int parse_args(int argc, char **argv, struct audit_args *a)
 			a->resolver = optarg;
 			break;
 		}
+		case OPT_FOCUS: a->focus = optarg; break;
 		case OPT_CHECK: push(&a->checks, &a->nr_checks, &a->alloc_checks, optarg); break;
 		case OPT_FAIL_ON:
 			if ((sev = severity_parse(optarg)) < 0)
@@ -198,6 +202,8 @@ static int parse_args(int argc, char **argv, struct audit_args *a)
 	if (!report_format_find(a->format))
 		return usage_error("audit", "unknown format '%s' (%s)", a->format,
 				   report_format_names());
+	if (a->focus && strcmp(a->format, "dot"))
+		return usage_error("audit", "--focus draws a neighbourhood: it needs -f dot");
 	return refuse_overwriting_inputs(a);
 }
 
@@ -236,7 +242,7 @@ static int render_report(const struct audit_args *a, const struct audit_result *
 			 const struct history_view *hv, FILE *out)
 {
 	const struct report_format *fmt = report_format_find(a->format);
-	struct report_options ro = { .color = color, .history = hv };
+	struct report_options ro = { .color = color, .history = hv, .focus = a->focus };
 	char *err = NULL;
 	int rc = fmt->write(out, res, &ro, &err);
 	if (rc) {
@@ -293,7 +299,7 @@ static const char *content_type(const char *format)
 		{ "text", "text/plain; charset=utf-8" }, { "json", "application/json" },
 		{ "html", "text/html; charset=utf-8" }, { "csv", "text/csv; charset=utf-8" },
 		{ "md", "text/markdown; charset=utf-8" }, { "sarif", "application/sarif+json" },
-		{ "junit", "application/xml" },
+		{ "junit", "application/xml" }, { "dot", "text/vnd.graphviz" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(types); i++)
 		if (!strcmp(types[i].fmt, format))

@@ -14,6 +14,7 @@ static const struct report_format formats[] = {
 	{ "md", report_write_md },
 	{ "sarif", report_write_sarif },
 	{ "junit", report_write_junit },
+	{ "dot", report_write_dot },
 };
 
 const struct report_format *report_format_find(const char *name)
@@ -26,5 +27,5 @@ const struct report_format *report_format_find(const char *name)
 
 const char *report_format_names(void)
 {
-	return "text, json, csv, html, md, sarif, junit";
+	return "text, json, csv, html, md, sarif, junit, dot";
 }

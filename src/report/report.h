@@ -18,6 +18,7 @@ struct history_view; /* defined by history.h; optional input for html/text */
 struct report_options {
 	bool color;                       /* text: ANSI colour */
 	const struct history_view *history; /* may be NULL: no trend section */
+	const char *focus;                /* dot: only this address's neighbourhood (NULL: all) */
 };
 
 struct report_format {
@@ -47,6 +48,9 @@ int report_write_sarif(FILE *out, const struct audit_result *res,
 		       const struct report_options *opt, char **err);
 int report_write_junit(FILE *out, const struct audit_result *res,
 		       const struct report_options *opt, char **err);
+/* dot: the routing graph as Graphviz source (report_dot.c) */
+int report_write_dot(FILE *out, const struct audit_result *res,
+		     const struct report_options *opt, char **err);
 /* report_findings_json - the findings document (schema aliasaudit.findings/1) */
 cJSON *report_findings_json(const struct audit_result *res);
 
