@@ -18,7 +18,7 @@ static const char *hop_status(const struct trace_hop *h)
 	switch (h->stop) {
 	case TSTOP_EXTERNAL: return "OUTSIDE";
 	case TSTOP_BOUNCE: return "BOUNCES";
-	case TSTOP_SILENT: return "STOPS SILENTLY";
+	case TSTOP_SILENT: return h->failing ? "STOPS SILENTLY" : "NOT REPEATED";
 	case TSTOP_BLOCKED: return "BLOCKED";
 	case TSTOP_LOOP: return "LOOP";
 	case TSTOP_DUPLICATE: return "ALREADY EXPANDED";
