@@ -50,6 +50,7 @@ struct rule {
 	char *retry_after;  /* or NULL */
 	int malformed;      /* 1 truncate, 2 garbage */
 	int next;           /* paging loop: 1 repeat, 2 endless */
+	bool reset;         /* close the connection without a response */
 };
 
 static struct route routes[MAX_ROUTES];
@@ -286,6 +287,7 @@ static int knobs_set(const char *text)
 			x->malformed = cJSON_IsString(mal) ? (!strcmp(mal->valuestring, "truncate") ? 1 : 2) : 0;
 			mal = cJSON_GetObjectItem(r, "next");
 			x->next = !cJSON_IsString(mal) ? 0 : !strcmp(mal->valuestring, "repeat") ? 1 : 2;
+			x->reset = cJSON_IsTrue(cJSON_GetObjectItem(r, "reset"));
 		}
 	}
 	pthread_mutex_unlock(&mu);
@@ -344,6 +346,32 @@ int knobs_malformed(const char *key)
 	}
 	pthread_mutex_unlock(&mu);
 	return m;
+}
+
+/* knobs_reset - a {"match", "reset": true} rule matches "METHOD path body":
+ * the connection is closed without a response, as a load balancer or a
+ * dropped TCP connection does (curl reports "Empty reply from server" or
+ * "Connection reset by peer").  Microsoft's throttling guidance lists
+ * connection failures among the transient faults a client retries
+ * (learn.microsoft.com/azure/architecture/best-practices/transient-faults);
+ * Google's retry strategy names them too
+ * (cloud.google.com/storage/docs/retry-strategy: "connection reset"). */
+static bool knobs_reset(const char *method, const char *path, const char *body, size_t len)
+{
+	bool hit = false;
+	char *key = mx_fmt("%s %s %.*s", method, path, (int)(len > 4096 ? 4096 : len), body);
+	pthread_mutex_lock(&mu);
+	for (int i = 0; i < nr_rules && !hit; i++) {
+		struct rule *x = &rules[i];
+		if (!x->reset || !x->times || !strstr(key, x->match))
+			continue;
+		if (x->times > 0)
+			x->times--;
+		hit = true;
+	}
+	pthread_mutex_unlock(&mu);
+	free(key);
+	return hit;
 }
 
 /* knobs_next - see mockd.h */
@@ -562,6 +590,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	lat = latency_ms;
 	pthread_mutex_unlock(&mu);
 	control_req = !strncmp(url, "/_mock/", 7);
+	if (!control_req && knobs_reset(method, url, rq.body, rq.body_len)) {
+		mock_free_args(rq.args, rq.nr_args);
+		return MHD_NO; /* libmicrohttpd closes the connection, no response */
+	}
 	modelled = !control_req && throttle_on();
 	if (lat > 0 && !control_req && !modelled)
 		usleep((useconds_t)lat * 1000);
