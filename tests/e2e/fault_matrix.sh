@@ -137,7 +137,7 @@ check_cell() {
 	# what was not read: the audit names the area and the object
 	jq -e '[.tenants[] | select(.complete == false) | .errors[] | select(.area and .object)] | length >= 1' \
 		"$d/out" >/dev/null 2>&1 || { echo "no error naming the area and object"; return; }
-	extra=$(comm -13 "$TOP/clean-$2.f" "$d/f" | head -3)
+	extra=$(comm -13 "$TOP/clean-$2.f" "$d/f" | tr "\n" " ")
 	# a finding the clean run lacks is listed, not failed: with an area
 	# unread, checks that use it may word (and so id) their finding otherwise
 	[ -z "$extra" ] || echo "$2 $3 $4: finding not in the clean run: $extra" >>"$TOP/differs"
