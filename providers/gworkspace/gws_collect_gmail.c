@@ -10,6 +10,7 @@
  * a fatal token refusal (the key, the delegation) ends the collection. A
  * user without Gmail (400 failedPrecondition) is has_mailbox false.
  */
+#include "core/progress.h"
 #include "gws.h"
 #include "base/util.h"
 
@@ -130,6 +131,7 @@ int gws_read_gmail(struct gws_session *gs, struct gws_build *b, size_t nusers, c
 	 * the next is read (a 100,000-user customer's bodies never all in memory) */
 	for (size_t first = 0; first < nr; first += GWS_GMAIL_CHUNK) {
 		size_t last = nr - first < GWS_GMAIL_CHUNK ? nr : first + GWS_GMAIL_CHUNK;
+		progress_objects(gs->base.progress, first, last - first, nr, "mailboxes");
 		gws_batch_run(gs->http, url, gs->auth, calls + first * NR_G, (last - first) * NR_G,
 			      gs->batch_size);
 		for (size_t k = first * NR_G; k < last * NR_G; k++)
@@ -146,6 +148,7 @@ int gws_read_gmail(struct gws_session *gs, struct gws_build *b, size_t nusers, c
 			}
 		}
 	}
+	progress_objects(gs->base.progress, nr, 0, nr, "mailboxes");
 out:
 	for (size_t k = 0; k < nr * NR_G; k++)
 		gws_call_release(&calls[k]);

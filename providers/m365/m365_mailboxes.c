@@ -6,6 +6,7 @@
  * (404 MailboxNotEnabledForRESTAPI) is skipped, any other failure is an
  * error for that one mailbox.
  */
+#include "core/progress.h"
 #include "m365_collect.h"
 #include "base/util.h"
 
@@ -108,6 +109,7 @@ int m365_read_mailboxes(struct m365_session *ms, struct m365_build *b, const str
 	 * read, so a 100,000-mailbox tenant's bodies are never all in memory */
 	for (size_t off = 0; off < nr && !ret; off += M365_MAILBOX_CHUNK) {
 		size_t end = nr - off < M365_MAILBOX_CHUNK ? nr : off + M365_MAILBOX_CHUNK;
+		progress_objects(ms->base.progress, off / 2, (end - off) / 2, nr / 2, "mailboxes");
 		graph_batch_run(ms->http, batch_url, &ms->graph.base, items + off, end - off);
 		for (size_t k = off; k < end && !ret; k++) {
 			if (items[k].auth_failed) {
@@ -122,6 +124,8 @@ int m365_read_mailboxes(struct m365_session *ms, struct m365_build *b, const str
 			items[k].body = NULL;
 		}
 	}
+	if (!ret)
+		progress_objects(ms->base.progress, nr / 2, 0, nr / 2, "mailboxes");
 	for (size_t k = 0; k < nr; k++)
 		graph_batch_item_release(&items[k]);
 	free(items);

@@ -48,6 +48,8 @@ static const char usage[] =
 "                          (default: 'history' in the config's [defaults])\n"
 "  -j, --jobs N            concurrent requests per tenant (default: config, else 8),\n"
 "                          and up to max(4, N) tenants read at once\n"
+"      --trace FILE        write the live collection's timeline (one event per HTTP\n"
+"                          request, one per round) as Chrome trace-event JSON\n"
 "      --check ID          run only this check (repeatable; see 'aliasaudit checks')\n"
 "      --dns               offline audits: also resolve the snapshots' domains and run\n"
 "                          the dns.* checks (live audits always do)\n"
@@ -70,7 +72,8 @@ static const char usage[] =
 "not be read or checked). Bounce in hand: 'aliasaudit explain CODE'.\n";
 
 enum { OPT_SNAPSHOT = 256, OPT_FAIL_ON, OPT_SAVE, OPT_HISTORY, OPT_CHECK, OPT_MAX_DEPTH,
-       OPT_MAX_FANOUT, OPT_MAX_NODES, OPT_MAIL_TO, OPT_PROBE, OPT_DNS, OPT_RESOLVER, OPT_FOCUS };
+       OPT_MAX_FANOUT, OPT_MAX_NODES, OPT_MAIL_TO, OPT_PROBE, OPT_DNS, OPT_RESOLVER, OPT_FOCUS,
+       OPT_TRACE };
 
 static const struct option options[] = {
 	{ "check", required_argument, NULL, OPT_CHECK },
@@ -92,11 +95,13 @@ static const struct option options[] = {
 	{ "save-snapshot", required_argument, NULL, OPT_SAVE },
 	{ "snapshot", required_argument, NULL, OPT_SNAPSHOT },
 	{ "tenant", required_argument, NULL, 't' },
+	{ "trace", required_argument, NULL, OPT_TRACE },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct audit_args {
-	const char *config, *format, *output, *save, *history, *mail_to, *probe, *resolver, *focus;
+	const char *config, *format, *output, *save, *history, *mail_to, *probe, *resolver, *focus,
+		   *trace;
 	bool dns;
 	const char **tenants; size_t nr_tenants, alloc_tenants;
 	const char **files; size_t nr_files, alloc_files;
@@ -157,6 +162,7 @@ static int parse_args(int argc, char **argv, struct audit_args *a)
 			break;
 		}
 		case OPT_FOCUS: a->focus = optarg; break;
+		case OPT_TRACE: a->trace = optarg; break;
 		case OPT_CHECK: push(&a->checks, &a->nr_checks, &a->alloc_checks, optarg); break;
 		case OPT_FAIL_ON:
 			if ((sev = severity_parse(optarg)) < 0)
@@ -214,6 +220,7 @@ static int refuse_overwriting_inputs(const struct audit_args *a)
 {
 	const struct { const char *option, *path; } outs[] = {
 		{ "--output", a->output }, { "--save-snapshot", a->save }, { "--history", a->history },
+		{ "--trace", a->trace },
 	};
 	for (size_t o = 0; o < ARRAY_SIZE(outs); o++) {
 		for (size_t i = 0; outs[o].path && i < a->nr_files; i++)
@@ -408,7 +415,7 @@ int cmd_audit(int argc, char **argv)
 		have_cfg = true;
 	}
 	if (collect_live) {
-		struct run_options ro = { .concurrency = a.jobs, .progress = true };
+		struct run_options ro = { .concurrency = a.jobs, .progress = true, .trace = a.trace };
 		rc = collect_tenants(&cfg, a.tenants, a.nr_tenants, &ro, &live, &nr_live, &err);
 		if (rc < 0) {
 			error("%s", err);

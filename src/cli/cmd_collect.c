@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 
 static const char usage[] =
-	"usage: aliasaudit collect [-c FILE] [-t TENANT]... -o OUT [-j N]\n"
+	"usage: aliasaudit collect [-c FILE] [-t TENANT]... -o OUT [-j N] [--trace FILE]\n"
 	"\n"
 	"Read the tenants of a configuration (read-only) and write their snapshots.\n"
 	"\n"
@@ -30,6 +30,8 @@ static const char usage[] =
 	"  -j, --jobs N        parallel HTTP requests per tenant (default: config\n"
 	"                      'concurrency', else 8), and up to max(4, N) tenants\n"
 	"                      read at once\n"
+"      --trace FILE    write the collection's timeline (one event per HTTP request,\n"
+"                      one per round of requests) as Chrome trace-event JSON\n"
 	"\n"
 	"Exit: 0 complete, 2 usage/config/credential error, 3 some objects could not be\n"
 	"read (the snapshot says which and has \"complete\": false).\n";
@@ -50,6 +52,7 @@ int cmd_collect(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "trace", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cfgpath = NULL, *outpath = NULL;
@@ -80,6 +83,9 @@ int cmd_collect(int argc, char **argv)
 				free(names);
 				return EXIT_USAGE;
 			}
+			break;
+		case 'T':
+			opt.trace = optarg;
 			break;
 		case 'h':
 			free(names);

@@ -5,9 +5,11 @@
  * read), then a pool of at most COLLECT_TENANT_WORKERS (or -j) threads reads
  * the tenants, each opening its tenant's session (its own HTTP client and
  * multi handle) only while it reads it: threads and memory stay flat however
- * many tenants a config has. Progress goes to stderr only on a TTY.
+ * many tenants a config has. Progress goes to stderr only on a TTY
+ * (core/progress.c renders it; --trace writes the requests' timeline).
  */
 #include "core/collect.h"
+#include "core/progress.h"
 #include "net/http.h"
 #include "base/util.h"
 
@@ -29,7 +31,7 @@ struct job {
 	struct snapshot *snap;
 	char *err;
 	int rc;
-	bool progress;
+	struct progress *progress;
 };
 
 /* pool - the jobs and the index of the next one to take */
@@ -66,21 +68,24 @@ int load_config_for(const char *path, struct config *cfg, char **err)
 	return rc < 0 ? -1 : 0;
 }
 
-/* run_job - read one tenant: open its session, collect, close */
+/* run_job - read one tenant: open its session, collect, close; its HTTP
+ * clients report to its progress entry */
 static void run_job(struct job *j)
 {
-	struct provider_session *ps = provider_open(j->cfg, j->t, j->opt, &j->err);
+	struct provider_session *ps;
+	http_observe_thread(progress_observer(j->progress));
+	ps = provider_open(j->cfg, j->t, j->opt, &j->err);
 	if (!ps) {
 		j->rc = -1;
+		http_observe_thread(NULL);
 		return;
 	}
-	if (j->progress)
-		fprintf(stderr, "collecting %s ...\n", j->t->name);
+	ps->progress = j->progress;
+	progress_start(j->progress);
 	j->rc = provider_collect(ps, &j->snap, &j->err);
-	if (j->progress)
-		fprintf(stderr, "collected %s%s\n", j->t->name,
-			j->rc < 0 ? ": failed" : j->rc > 0 ? ": incomplete" : "");
+	progress_end(j->progress, j->rc < 0 ? "failed" : j->rc > 0 ? "incomplete" : NULL);
 	provider_close(ps);
+	http_observe_thread(NULL);
 }
 
 /* worker - a pool thread: take the next job until none is left */
@@ -117,6 +122,16 @@ static void run_pool(struct job *jobs, size_t n, size_t workers)
 	free(tids);
 }
 
+/* progress_mode - live on a terminal that can redraw a line, plain on a dumb
+ * one, nothing when stderr is no terminal (scripts and pipes stay quiet) */
+static enum progress_mode progress_mode(bool wanted)
+{
+	const char *term = getenv("TERM");
+	if (!wanted || !is_tty_fd(2))
+		return PROGRESS_OFF;
+	return term && !strcmp(term, "dumb") ? PROGRESS_PLAIN : PROGRESS_LIVE;
+}
+
 /* failed_snapshot - an empty, incomplete snapshot saying why tenant t could not be read */
 static struct snapshot *failed_snapshot(const struct tenant_config *t, const char *why)
 {
@@ -135,6 +150,7 @@ int collect_tenants(const struct config *cfg, const char *const *names, size_t n
 	size_t n = nr_names ? nr_names : cfg->nr_tenants, workers;
 	struct job *jobs;
 	struct run_options o = *opt;
+	struct progress_board *board = NULL;
 	int ret = 0;
 
 	*out = NULL;
@@ -149,7 +165,9 @@ int collect_tenants(const struct config *cfg, const char *const *names, size_t n
 		if (o.concurrency <= 0)
 			o.concurrency = COLLECT_DEFAULT_CONCURRENCY;
 	}
-	o.progress = o.progress && is_tty_fd(2);
+	board = progress_board_new(progress_mode(o.progress), o.trace, err);
+	if (!board)
+		return -1;
 	workers = (size_t)(opt->concurrency > COLLECT_TENANT_WORKERS ? opt->concurrency : COLLECT_TENANT_WORKERS);
 	if (workers > n)
 		workers = n;
@@ -173,7 +191,7 @@ int collect_tenants(const struct config *cfg, const char *const *names, size_t n
 		jobs[i].cfg = cfg;
 		jobs[i].opt = &o;
 		jobs[i].t = t;
-		jobs[i].progress = o.progress;
+		jobs[i].progress = progress_tenant(board, t->name);
 		/* validation pass: config and credential errors before any network */
 		struct provider_session *ps = provider_open(cfg, t, &o, &jobs[i].err);
 		if (!ps && n == 1) {
@@ -185,6 +203,12 @@ int collect_tenants(const struct config *cfg, const char *const *names, size_t n
 		provider_close(ps);
 	}
 	run_pool(jobs, n, workers);
+	if (progress_board_finish(board, err) < 0) {
+		board = NULL;
+		ret = -1;
+		goto out;
+	}
+	board = NULL;
 
 	if (n == 1 && jobs[0].rc < 0) {
 		*err = xstrfmt("tenant '%s': %s", jobs[0].t->name,
@@ -205,6 +229,11 @@ int collect_tenants(const struct config *cfg, const char *const *names, size_t n
 		(*out)[(*nr_out)++] = s;
 	}
 out:
+	if (board) {
+		char *e = NULL;
+		progress_board_finish(board, &e);
+		free(e);
+	}
 	for (size_t i = 0; i < n; i++) {
 		snapshot_free(jobs[i].snap);
 		free(jobs[i].err);

@@ -28,13 +28,20 @@ struct run_options {
 	int concurrency;      /* -j / config concurrency; >= 1 */
 	bool progress;        /* progress on stderr is wanted */
 	bool write_access;    /* fix --apply: request write scopes now */
+	const char *trace;    /* --trace FILE: Chrome trace events of the collection, or NULL */
 };
+
+struct progress;
+
 
 /* provider_session - provider-private state embeds this as its first member */
 struct provider_session {
 	const struct provider_ops *ops;
 	const struct config *cfg;
 	const struct tenant_config *tenant;
+	/* where collect reports objects read (core/progress.h progress_objects);
+	 * set by the core, may be NULL */
+	struct progress *progress;
 };
 
 /* fix_change - one planned change on one object. Values are JSON texts so the

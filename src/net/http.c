@@ -37,6 +37,8 @@ struct http_client {
 	double window;          /* AIMD: transfers allowed in flight now */
 	long long last_cut_ms;  /* when the window was last halved */
 	unsigned long cuts;     /* how often (for tests and benchmarks) */
+	struct http_counters counters;
+	const struct http_observer *obs; /* NULL: nobody listens */
 };
 
 /* xfer - one transfer in flight */
@@ -46,10 +48,25 @@ struct xfer {
 	struct http_request *r;
 	bool too_large;
 	long long started_ms;   /* AIMD: answers to transfers started before a cut are old news */
+	long long started_us;   /* for the observer */
+	int lane;               /* in-flight slot, for the observer */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static __thread const struct http_observer *thread_obs;
+
+/* http_observe_thread - see http.h */
+void http_observe_thread(const struct http_observer *o)
+{
+	thread_obs = o;
+}
+
+/* http_client_counters - see http.h */
+void http_client_counters(const struct http_client *c, struct http_counters *out)
+{
+	*out = c->counters;
+}
 
 /* do_global_init - curl_global_init, once */
 static void do_global_init(void)
@@ -70,6 +87,14 @@ long long http_now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* http_now_us - see http.h */
+long long http_now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /* http_sleep_ms - see http.h */
@@ -95,6 +120,7 @@ struct http_client *http_client_new(const struct http_client_opts *o)
 	c->user_agent = xstrdup(o->user_agent ? o->user_agent : "aliasaudit/" ALIASAUDIT_VERSION);
 	c->seed = (unsigned)time(NULL) ^ (unsigned)getpid() ^ (unsigned)(size_t)c;
 	c->window = c->concurrency;
+	c->obs = thread_obs;
 	c->multi = curl_multi_init();
 	if (!c->multi)
 		die("cannot create a libcurl multi handle");
@@ -386,6 +412,8 @@ static struct xfer *xfer_start(struct http_client *c, struct http_request *r, co
 	x = xcalloc(1, sizeof(*x));
 	x->r = r;
 	x->started_ms = http_now_ms();
+	x->started_us = http_now_us();
+	c->counters.tries++;
 	x->easy = curl_easy_init();
 	if (!x->easy)
 		die("cannot create a libcurl handle");
@@ -479,6 +507,8 @@ static bool xfer_done(struct http_client *c, struct xfer *x, CURLcode rc)
 	}
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
 	r->status = status;
+	if (status == 429 || status == 503)
+		c->counters.throttled++;
 	if ((status == 429 || status == 503) && x->started_ms >= c->last_cut_ms)
 		throttled_now(c);
 	else if (status >= 200 && status <= 299)
@@ -499,6 +529,36 @@ static bool xfer_done(struct http_client *c, struct xfer *x, CURLcode rc)
 	return true;
 }
 
+/* lane_take - the lowest free in-flight slot, marked taken, plus base */
+static int lane_take(bool *lanes, int base)
+{
+	for (int i = 0; i < HTTP_MAX_CONCURRENCY; i++)
+		if (!lanes[i]) {
+			lanes[i] = true;
+			return base + i;
+		}
+	return base + HTTP_MAX_CONCURRENCY - 1; /* cannot happen: window <= HTTP_MAX_CONCURRENCY */
+}
+
+/* observe_try - tell the observer about x's finished try */
+static void observe_try(struct http_client *c, const struct xfer *x)
+{
+	if (c->obs && c->obs->tried)
+		c->obs->tried(c->obs->ud, x->r->method, x->r->url, x->lane, x->started_us,
+			      http_now_us(), x->r->status);
+}
+
+/* observe_wait - count r's retry delay and tell the observer */
+static void observe_wait(struct http_client *c, const struct http_request *r)
+{
+	long long ms = r->not_before_ms - http_now_ms();
+	if (ms <= 0)
+		return;
+	c->counters.waited_ms += ms;
+	if (c->obs && c->obs->waiting)
+		c->obs->waiting(c->obs->ud, (long)ms);
+}
+
 /* http_run - see http.h */
 size_t http_run(struct http_client *c, struct http_request **reqs, size_t n)
 {
@@ -509,6 +569,9 @@ size_t http_run(struct http_client *c, struct http_request **reqs, size_t n)
 	struct http_request **waiting = xcalloc(n ? n : 1, sizeof(*waiting));
 	char **stale = xcalloc(n ? n : 1, sizeof(*stale));
 	size_t nr_waiting = 0;
+	bool lanes[HTTP_MAX_CONCURRENCY] = { false };
+	int lane_base;
+	long long run_start_us = http_now_us();
 
 	if (c->running) {
 		/* a nested run (a token fetch while requests wait): its own multi */
@@ -518,6 +581,9 @@ size_t http_run(struct http_client *c, struct http_request **reqs, size_t n)
 		own_multi = true;
 	}
 	c->running = true;
+	lane_base = own_multi ? HTTP_MAX_CONCURRENCY : 0;
+	if (c->obs && c->obs->starting && n)
+		c->obs->starting(c->obs->ud, n);
 	for (size_t i = 0; i < n; i++) {
 		reqs[i]->priv = (void *)(size_t)i;
 		FREE_AND_NULL(reqs[i]->error);
@@ -548,6 +614,7 @@ size_t http_run(struct http_client *c, struct http_request **reqs, size_t n)
 				failed++;
 				continue;
 			}
+			x->lane = lane_take(lanes, lane_base);
 			curl_multi_add_handle(multi, x->easy);
 			active++;
 		}
@@ -559,6 +626,7 @@ size_t http_run(struct http_client *c, struct http_request **reqs, size_t n)
 				failed++;
 				continue;
 			}
+			x->lane = lane_take(lanes, lane_base);
 			curl_multi_add_handle(multi, x->easy);
 			active++;
 		}
@@ -575,6 +643,7 @@ size_t http_run(struct http_client *c, struct http_request **reqs, size_t n)
 			r = x->r;
 			curl_multi_remove_handle(multi, x->easy);
 			active--;
+			lanes[x->lane - lane_base] = false;
 			if (xfer_done(c, x, m->data.result)) {
 				done++;
 				if (r->error)
@@ -586,7 +655,9 @@ size_t http_run(struct http_client *c, struct http_request **reqs, size_t n)
 					stale[idx] = r->auth_value ? xstrdup(r->auth_value) : NULL;
 				}
 				waiting[nr_waiting++] = r;
+				observe_wait(c, r);
 			}
+			observe_try(c, x);
 			xfer_free(x);
 		}
 		if (done >= n)
@@ -610,6 +681,8 @@ size_t http_run(struct http_client *c, struct http_request **reqs, size_t n)
 		curl_multi_cleanup(multi);
 	else
 		c->running = false;
+	if (c->obs && c->obs->ran && n)
+		c->obs->ran(c->obs->ud, n, run_start_us, http_now_us());
 	return failed;
 }
 

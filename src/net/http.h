@@ -92,6 +92,30 @@ struct http_request {
 	char *auth_value;        /* the Authorization value last sent */
 };
 
+/* http_observer - who hears about each try, wait and run of the clients a
+ * thread creates (progress display, --trace). Callbacks run on the thread
+ * that calls http_run; times are http_now_us(). lane: the in-flight slot the
+ * try used (0..HTTP_MAX_CONCURRENCY-1; a nested run's lanes follow those). */
+struct http_observer {
+	void (*tried)(void *ud, const char *method, const char *url, int lane,
+		      long long start_us, long long end_us, long status);
+	void (*waiting)(void *ud, long ms);  /* a retry waits ms (429, 503, 5xx, transport) */
+	void (*starting)(void *ud, size_t n); /* an http_run of n requests begins */
+	void (*ran)(void *ud, size_t n, long long start_us, long long end_us); /* ... and ends */
+	void *ud;
+};
+/* http_observe_thread - clients created on this thread from now on report to o
+ * (NULL: to no one); o must outlive them */
+void http_observe_thread(const struct http_observer *o);
+
+/* http_counters - what a client did so far */
+struct http_counters {
+	unsigned long tries;     /* every try sent, retries included */
+	unsigned long throttled; /* answers 429 or 503 */
+	long long waited_ms;     /* retry delays scheduled */
+};
+void http_client_counters(const struct http_client *c, struct http_counters *out);
+
 /* http_global_init - curl_global_init once; call before threads start */
 void http_global_init(void);
 
@@ -160,6 +184,8 @@ bool http_same_origin(const char *a, const char *b);
 char *http_url_escape(const char *s);
 /* http_now_ms - a monotonic clock in milliseconds */
 long long http_now_ms(void);
+/* http_now_us - the same monotonic clock in microseconds */
+long long http_now_us(void);
 /* http_sleep_ms - sleep (used between batch rounds) */
 void http_sleep_ms(long ms);
 
