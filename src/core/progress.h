@@ -9,7 +9,7 @@
  * tenant objects read / expected, requests, throttling and an ETA; plain,
  * a line when a tenant starts and one when it ends. With a trace path it
  * also keeps every try and run as Chrome trace events and writes them at
- * the end (docs/trace.md).
+ * the end (docs/progress.md).
  */
 #ifndef ALIASAUDIT_PROGRESS_H
 #define ALIASAUDIT_PROGRESS_H
