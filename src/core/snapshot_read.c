@@ -1011,6 +1011,19 @@ static int lookahead_schema(struct reader *rd, const char *p)
 	}
 }
 
+/* member_end - after an array element or object member at *q: past a ','
+ * (1: another follows) or past closer (0: the container ends); -1 with a
+ * syntax error otherwise. *q is left at the next non-blank. */
+static int member_end(struct reader *rd, const char **q, char closer)
+{
+	const char *c = skip_ws(*q, rd->end);
+	if (c < rd->end && (*c == ',' || *c == closer)) {
+		*q = skip_ws(c + 1, rd->end);
+		return *c == ',';
+	}
+	return fail_syntax(rd, c);
+}
+
 /* stream_array - the top-level array at *pp, parsed and converted one
  * element at a time (the big sections); *pp is moved past it */
 static int stream_array(struct reader *rd, const struct jpath *p, const char **pp,
@@ -1048,17 +1061,12 @@ static int stream_array(struct reader *rd, const struct jpath *p, const char **p
 		cJSON_Delete(el);
 		if (r)
 			goto out;
-		q = skip_ws(next, rd->end);
-		if (q < rd->end && *q == ',') {
-			q = skip_ws(q + 1, rd->end);
-			continue;
-		}
-		if (q < rd->end && *q == ']') {
-			q++;
+		q = next;
+		int more = member_end(rd, &q, ']');
+		if (more < 0)
+			goto out;
+		if (!more)
 			break;
-		}
-		fail_syntax(rd, q);
-		goto out;
 	}
 done:
 	*out = vec_to_arena(rd, &v, nr);
@@ -1099,88 +1107,6 @@ static int conv_policy(struct reader *rd, const cJSON *o)
 	return 0;
 }
 
-/* stream_policy - the policy object at *pp, its arrays streamed one element
- * at a time like the top-level sections (a million catch-alls never become
- * one JSON tree); the other members go through conv_policy. *pp moves past it. */
-static int stream_policy(struct reader *rd, const char **pp)
-{
-#define POLICY_SECTION(field, type, conv) \
-	{ #field, sizeof(type), conv, offsetof(struct snapshot_policy, field), \
-	  offsetof(struct snapshot_policy, nr_##field), offsetof(struct snapshot_policy, has_##field) }
-	static const struct {
-		const char *key;
-		size_t size;
-		conv_fn conv;
-		size_t arr_off, nr_off, has_off;
-	} arrays[] = {
-		POLICY_SECTION(outbound_forwarding, struct outbound_policy, conv_outbound),
-		POLICY_SECTION(remote_domains, struct remote_domain, conv_remote_domain),
-		POLICY_SECTION(auto_forwarding_ou, struct ou_forwarding, conv_ou),
-		POLICY_SECTION(catch_all, struct catch_all, conv_catch_all),
-	};
-#undef POLICY_SECTION
-	struct jpath p = { NULL, "policy", -1 };
-	char *pol = (char *)&rd->s->policy, key[KEY_MAX_LEN];
-	bool seen[ARRAY_SIZE(arrays)] = { 0 };
-	cJSON *rest = cJSON_CreateObject();
-	const char *q = skip_ws(*pp + 1, rd->end);
-	int ret = -1;
-
-	if (q < rd->end && *q == '}') {
-		q++;
-		goto done;
-	}
-	for (;;) {
-		size_t a;
-		if (read_key(rd, skip_ws(q, rd->end), key, sizeof(key), &q))
-			goto out;
-		for (a = 0; a < ARRAY_SIZE(arrays) && strcmp(key, arrays[a].key); a++)
-			;
-		if (a < ARRAY_SIZE(arrays)) {
-			struct jpath fp = { &p, arrays[a].key, -1 };
-			if (seen[a]) {
-				fail_path(rd, &fp, "appears twice in one object");
-				goto out;
-			}
-			seen[a] = true;
-			if (q + 4 <= rd->end && !memcmp(q, "null", 4)) {
-				q += 4; /* null: absent */
-			} else {
-				if (stream_array(rd, &fp, &q, arrays[a].size, arrays[a].conv,
-						 (void **)(pol + arrays[a].arr_off), (size_t *)(pol + arrays[a].nr_off)))
-					goto out;
-				*(bool *)(pol + arrays[a].has_off) = true;
-			}
-		} else {
-			const char *next;
-			cJSON *v = parse_value(rd, q, &next);
-			if (!v)
-				goto out;
-			cJSON_AddItemToObject(rest, key, v); /* a repeat is refused below */
-			q = next;
-		}
-		q = skip_ws(q, rd->end);
-		if (q < rd->end && *q == ',') {
-			q = skip_ws(q + 1, rd->end);
-			continue;
-		}
-		if (q < rd->end && *q == '}') {
-			q++;
-			break;
-		}
-		fail_syntax(rd, q);
-		goto out;
-	}
-done:
-	if (check_unique_keys(rd, &p, rest) || conv_policy(rd, rest))
-		goto out;
-	*pp = q;
-	ret = 0;
-out:
-	cJSON_Delete(rest);
-	return ret;
-}
-
 /* top-level members that are arrays of objects, streamed */
 struct section {
 	const char *key;
@@ -1193,6 +1119,10 @@ struct section {
 #define SECTION(key, type, conv, has) \
 	{ #key, sizeof(type), conv, offsetof(struct snapshot, key), \
 	  offsetof(struct snapshot, nr_##key), has }
+/* the arrays inside "policy", streamed the same way */
+#define POLICY_SECTION(key, type, conv) \
+	{ #key, sizeof(type), conv, offsetof(struct snapshot, policy.key), \
+	  offsetof(struct snapshot, policy.nr_##key), offsetof(struct snapshot, policy.has_##key) }
 
 static const struct section sections[] = {
 	SECTION(errors, struct snapshot_error, conv_error, -1),
@@ -1205,6 +1135,90 @@ static const struct section sections[] = {
 	SECTION(send_as, struct snapshot_send_as, conv_send_as,
 		offsetof(struct snapshot, has_send_as)),
 };
+
+static const struct section policy_sections[] = {
+	POLICY_SECTION(outbound_forwarding, struct outbound_policy, conv_outbound),
+	POLICY_SECTION(remote_domains, struct remote_domain, conv_remote_domain),
+	POLICY_SECTION(auto_forwarding_ou, struct ou_forwarding, conv_ou),
+	POLICY_SECTION(catch_all, struct catch_all, conv_catch_all),
+};
+
+/* find_section - the entry of table[0..n) named key, or NULL */
+static const struct section *find_section(const struct section *table, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(key, table[i].key))
+			return &table[i];
+	return NULL;
+}
+
+/* stream_section - the value at *pp of section sec (path p): JSON null is
+ * absent where the section has a has_ flag, else an array streamed into the
+ * snapshot and the flag set; *pp moves past it */
+static int stream_section(struct reader *rd, const struct section *sec, const struct jpath *p,
+			  const char **pp)
+{
+	char *base = (char *)rd->s;
+	if (*pp + 4 <= rd->end && !memcmp(*pp, "null", 4) && sec->has_off >= 0) {
+		*pp += 4;
+		return 0;
+	}
+	if (stream_array(rd, p, pp, sec->size, sec->conv, (void **)(base + sec->arr_off),
+			 (size_t *)(base + sec->nr_off)))
+		return -1;
+	if (sec->has_off >= 0)
+		*(bool *)(base + sec->has_off) = true;
+	return 0;
+}
+
+/* stream_policy - the policy object at *pp, its arrays streamed one element
+ * at a time like the top-level sections (a million catch-alls never become
+ * one JSON tree); the other members go through conv_policy. *pp moves past it. */
+static int stream_policy(struct reader *rd, const char **pp)
+{
+	struct jpath p = { NULL, "policy", -1 };
+	char key[KEY_MAX_LEN];
+	bool seen[ARRAY_SIZE(policy_sections)] = { 0 };
+	cJSON *rest = cJSON_CreateObject();
+	const char *q = skip_ws(*pp + 1, rd->end);
+	int ret = -1, more = 1;
+
+	if (q < rd->end && *q == '}') {
+		q++;
+		more = 0;
+	}
+	while (more) {
+		const struct section *sec;
+		if (read_key(rd, skip_ws(q, rd->end), key, sizeof(key), &q))
+			goto out;
+		if ((sec = find_section(policy_sections, ARRAY_SIZE(policy_sections), key))) {
+			struct jpath fp = { &p, sec->key, -1 };
+			if (seen[sec - policy_sections]) {
+				fail_path(rd, &fp, "appears twice in one object");
+				goto out;
+			}
+			seen[sec - policy_sections] = true;
+			if (stream_section(rd, sec, &fp, &q))
+				goto out;
+		} else {
+			const char *next;
+			cJSON *v = parse_value(rd, q, &next);
+			if (!v)
+				goto out;
+			cJSON_AddItemToObject(rest, key, v); /* a repeat is refused below */
+			q = next;
+		}
+		if ((more = member_end(rd, &q, '}')) < 0)
+			goto out;
+	}
+	if (check_unique_keys(rd, &p, rest) || conv_policy(rd, rest))
+		goto out;
+	*pp = q;
+	ret = 0;
+out:
+	cJSON_Delete(rest);
+	return ret;
+}
 
 /* conv_scalar - a top-level member that is not a section */
 static int conv_scalar(struct reader *rd, const char *key, const cJSON *v)
@@ -1284,28 +1298,14 @@ static int parse_top(struct reader *rd)
 			if (!strcmp(key, required[i]))
 				seen_req[i] = true;
 
-		size_t si;
-		for (si = 0; si < ARRAY_SIZE(sections); si++)
-			if (!strcmp(key, sections[si].key))
-				break;
-		if (si < ARRAY_SIZE(sections)) {
-			const struct section *sec = &sections[si];
+		const struct section *sec = find_section(sections, ARRAY_SIZE(sections), key);
+		if (sec) {
 			struct jpath sp = { NULL, sec->key, -1 };
-			char *base = (char *)rd->s;
-			if (seen[si])
+			if (seen[sec - sections])
 				return fail_path(rd, &sp, "appears twice");
-			seen[si] = true;
-			if (p + 4 <= rd->end && !memcmp(p, "null", 4) && sec->has_off >= 0) {
-				/* null: absent */
-				p += 4;
-			} else {
-				if (stream_array(rd, &sp, &p, sec->size, sec->conv,
-						 (void **)(base + sec->arr_off),
-						 (size_t *)(base + sec->nr_off)))
-					return -1;
-				if (sec->has_off >= 0)
-					*(bool *)(base + sec->has_off) = true;
-			}
+			seen[sec - sections] = true;
+			if (stream_section(rd, sec, &sp, &p))
+				return -1;
 		} else {
 			const char *next;
 			for (size_t i = 0; i < ARRAY_SIZE(scalars); i++) {
@@ -1336,17 +1336,13 @@ static int parse_top(struct reader *rd)
 				return -1;
 			p = next;
 		}
-next_member:
-		p = skip_ws(p, rd->end);
-		if (p < rd->end && *p == ',') {
-			p++;
-			continue;
-		}
-		if (p < rd->end && *p == '}')
+next_member:;
+		int more = member_end(rd, &p, '}');
+		if (more < 0)
+			return -1;
+		if (!more)
 			break;
-		return fail_syntax(rd, p);
 	}
-	p = skip_ws(p + 1, rd->end);
 	if (p < rd->end)
 		return fail_at(rd, p, "unexpected text after the snapshot object");
 
