@@ -5,6 +5,7 @@
  */
 #include "core/audit.h"
 #include "cli/cmd.h"
+#include "cli/snapshots.h"
 #include "cli/probe.h"
 #include "core/collect.h"
 #include "core/dns_facts.h"
@@ -394,14 +395,14 @@ int cmd_audit(int argc, char **argv)
 		return cmd_exit(rc);
 	}
 
-	for (size_t i = 0; i < a.nr_files; i++) {
-		struct snapshot *s;
-		if (snapshot_read_file(a.files[i], &s, &err)) {
-			error("%s", err);
-			goto out;
-		}
-		ALLOC_GROW(snaps, nr + 1, alloc);
-		snaps[nr++] = s;
+	struct snapshot_set files = { NULL, 0, 0 };
+	int frc = snapshot_set_read_files(&files, a.files, a.nr_files, &err);
+	snaps = files.items;
+	nr = files.nr;
+	alloc = files.alloc;
+	if (frc) {
+		error("%s", err);
+		goto out;
 	}
 	bool collect_live = a.nr_tenants || !a.nr_files;
 	if (a.config || collect_live) {

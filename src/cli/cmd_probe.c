@@ -6,8 +6,8 @@
  * matches what the audit predicted.
  */
 #include "cli/cmd.h"
+#include "cli/snapshots.h"
 #include "cli/probe.h"
-#include "core/collect.h"
 #include "core/graph.h"
 #include "base/util.h"
 
@@ -161,40 +161,24 @@ static int parse_args(int argc, char **argv, struct probe_args *a)
 static int load_graph(const struct probe_args *a, struct snapshot ***snaps, size_t *nr,
 		      struct route_graph **g)
 {
-	size_t alloc = 0;
+	struct snapshot_set set = { *snaps, *nr, *nr };
+	struct run_options ro = { .progress = true };
 	char *err = NULL;
+	int rc = 0;
 	*g = NULL;
-	for (size_t i = 0; i < a->nr_files; i++) {
-		struct snapshot *s;
-		if (snapshot_read_file(a->files[i], &s, &err))
-			goto fail;
-		ALLOC_GROW(*snaps, *nr + 1, alloc);
-		(*snaps)[(*nr)++] = s;
-	}
-	if (a->config) {
-		struct config cfg;
-		struct snapshot **live = NULL;
-		size_t nr_live = 0;
-		struct run_options ro = { .concurrency = 0, .progress = true };
-		if (load_config_for(a->config, &cfg, &err))
-			goto fail;
-		int rc = collect_tenants(&cfg, a->tenants, a->nr_tenants, &ro, &live, &nr_live, &err);
-		config_release(&cfg);
-		if (rc < 0)
-			goto fail;
-		for (size_t i = 0; i < nr_live; i++) {
-			ALLOC_GROW(*snaps, *nr + 1, alloc);
-			(*snaps)[(*nr)++] = live[i];
-		}
-		free(live);
+	if (snapshot_set_read_files(&set, a->files, a->nr_files, &err) ||
+	    (a->config && snapshot_set_collect(&set, a->config, a->tenants, a->nr_tenants, &ro, &err)))
+		rc = -1;
+	*snaps = set.items;
+	*nr = set.nr;
+	if (rc) {
+		error("%s", err);
+		free(err);
+		return -1;
 	}
 	if (*nr)
 		*g = route_graph_build(*snaps, *nr, NULL);
 	return 0;
-fail:
-	error("%s", err);
-	free(err);
-	return -1;
 }
 
 /* print_text - one line per address, then the comparison */

@@ -6,8 +6,8 @@
  */
 #include "checks/trace.h"
 #include "cli/cmd.h"
+#include "cli/snapshots.h"
 #include "core/audit.h"
-#include "core/collect.h"
 #include "core/graph.h"
 #include "report/trace_report.h"
 #include "base/util.h"
@@ -121,37 +121,21 @@ static int parse_args(int argc, char **argv, struct trace_args *a)
 /* read_tenants - the snapshots: files, then live tenants (like audit) */
 static int read_tenants(const struct trace_args *a, struct snapshot ***snaps, size_t *nr)
 {
-	size_t alloc = 0;
+	struct snapshot_set set = { *snaps, *nr, *nr };
+	struct run_options ro = { .progress = true };
 	char *err = NULL;
-	for (size_t i = 0; i < a->nr_files; i++) {
-		struct snapshot *s;
-		if (snapshot_read_file(a->files[i], &s, &err))
-			goto fail;
-		ALLOC_GROW(*snaps, *nr + 1, alloc);
-		(*snaps)[(*nr)++] = s;
+	int rc = 0;
+	if (snapshot_set_read_files(&set, a->files, a->nr_files, &err) ||
+	    ((a->nr_tenants || !a->nr_files) &&
+	     snapshot_set_collect(&set, a->config, a->tenants, a->nr_tenants, &ro, &err)))
+		rc = -1;
+	*snaps = set.items;
+	*nr = set.nr;
+	if (rc) {
+		error("%s", err);
+		free(err);
 	}
-	if (a->nr_tenants || !a->nr_files) {
-		struct config cfg = { 0 };
-		struct snapshot **live = NULL;
-		size_t nr_live = 0;
-		if (load_config_for(a->config, &cfg, &err))
-			goto fail;
-		struct run_options ro = { .progress = true };
-		int rc = collect_tenants(&cfg, a->tenants, a->nr_tenants, &ro, &live, &nr_live, &err);
-		config_release(&cfg);
-		if (rc < 0)
-			goto fail;
-		for (size_t i = 0; i < nr_live; i++) {
-			ALLOC_GROW(*snaps, *nr + 1, alloc);
-			(*snaps)[(*nr)++] = live[i];
-		}
-		free(live);
-	}
-	return 0;
-fail:
-	error("%s", err);
-	free(err);
-	return -1;
+	return rc;
 }
 
 /* trace_exit - the exit code of the traces (usage text above) */
