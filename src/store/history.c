@@ -436,6 +436,24 @@ static int bind_tenants(sqlite3_stmt *st, int first, const char *const *tenants)
 	return first;
 }
 
+/* run_query - "SELECT <what> FROM <table> WHERE run_id = ? [AND tenant IN
+ * (...)] ORDER BY <order>" prepared and bound to run and tenants[] (NULL or
+ * empty: every tenant); NULL with *err */
+static sqlite3_stmt *run_query(sqlite3 *db, const char *path, const char *what, const char *table,
+			       const char *order, long long run, const char *const *tenants, char **err)
+{
+	char *filter = tenant_filter("tenant", tenants);
+	char *sql = xstrfmt("SELECT %s FROM %s WHERE run_id = ?%s ORDER BY %s", what, table, filter, order);
+	sqlite3_stmt *st = prepare(db, path, sql, err);
+	free(sql);
+	free(filter);
+	if (st) {
+		sqlite3_bind_int64(st, 1, run);
+		bind_tenants(st, 2, tenants);
+	}
+	return st;
+}
+
 /* col_dup - column i as a heap string ("" for NULL) */
 static char *col_dup(sqlite3_stmt *st, int i)
 {
@@ -604,18 +622,13 @@ static int load_findings(sqlite3 *db, const char *path, struct view_priv *p, lon
 			 const char *const *tenants, struct finding_list *l, char ***ids, size_t *nr_ids,
 			 char **err)
 {
-	char *filter = tenant_filter("tenant", tenants);
-	char *sql = xstrfmt("SELECT finding_id, data FROM run_findings WHERE run_id = ?%s ORDER BY finding_id", filter);
-	sqlite3_stmt *st = prepare(db, path, sql, err);
+	sqlite3_stmt *st = run_query(db, path, "finding_id, data", "run_findings", "finding_id", run,
+				     tenants, err);
 	size_t alloc = 0;
 	int rc, ret = 0;
 
-	free(sql);
-	free(filter);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, run);
-	bind_tenants(st, 2, tenants);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (ids) {
 			ALLOC_GROW(*ids, *nr_ids + 1, alloc);
@@ -634,19 +647,13 @@ static int load_findings(sqlite3 *db, const char *path, struct view_priv *p, lon
 static int load_tenants(sqlite3 *db, const char *path, long long run, const char *const *tenants,
 			struct audit_result *res, char **err)
 {
-	char *filter = tenant_filter("tenant", tenants);
-	char *sql = xstrfmt("SELECT tenant, provider, complete, errors FROM run_tenants WHERE run_id = ?%s"
-			    " ORDER BY rowid", filter);
-	sqlite3_stmt *st = prepare(db, path, sql, err);
+	sqlite3_stmt *st = run_query(db, path, "tenant, provider, complete, errors", "run_tenants", "rowid",
+				     run, tenants, err);
 	size_t alloc = 0;
 	int rc;
 
-	free(sql);
-	free(filter);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, run);
-	bind_tenants(st, 2, tenants);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct snapshot *s = snapshot_new((const char *)sqlite3_column_text(st, 0),
 						  (const char *)sqlite3_column_text(st, 1));
@@ -669,18 +676,12 @@ static int load_tenants(sqlite3 *db, const char *path, long long run, const char
 static int load_gaps(sqlite3 *db, const char *path, struct view_priv *p, long long run,
 		     const char *const *tenants, struct audit_result *res, char **err)
 {
-	char *filter = tenant_filter("tenant", tenants);
-	char *sql = xstrfmt("SELECT check_id, tenant, reason FROM run_gaps WHERE run_id = ?%s ORDER BY rowid", filter);
-	sqlite3_stmt *st = prepare(db, path, sql, err);
+	sqlite3_stmt *st = run_query(db, path, "check_id, tenant, reason", "run_gaps", "rowid", run, tenants, err);
 	struct finding_list *l = &res->findings;
 	int rc;
 
-	free(sql);
-	free(filter);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, run);
-	bind_tenants(st, 2, tenants);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		ALLOC_GROW(l->gaps, l->nr_gaps + 1, l->alloc_gaps);
 		l->gaps[l->nr_gaps].check = arena_strdup(&p->arena, (const char *)sqlite3_column_text(st, 0));
