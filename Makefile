@@ -44,7 +44,7 @@ WARN      := -Wall -Wextra -Wshadow -Wformat=2 -Wno-unused-parameter -Wmissing-p
 CFLAGS    ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -Isrc -I. -DALIASAUDIT_VERSION='"$(VERSION)"' \
              $(shell pkg-config --cflags $(PKGS))
-LIBS      := $(shell pkg-config --libs $(PKGS)) -lresolv -lm -lpthread
+LIBS      := $(shell pkg-config --libs $(PKGS)) -lm -lpthread
 TEST_LIBS := $(shell pkg-config --libs cmocka)
 MOCK_LIBS := $(shell pkg-config --libs libmicrohttpd libcjson openssl) -lpthread
 

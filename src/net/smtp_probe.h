@@ -53,7 +53,7 @@ void smtp_reply_release(struct smtp_reply *r);
 void smtp_probe_session_release(struct smtp_probe_session *s);
 
 /* smtp_mx_lookup - the preferred mail exchanger of domain (smtp_mx.c;
- * the domain itself when it has no MX), asking resolver ("IPv4[:PORT]";
+ * the domain itself when it has no MX), asking resolver ("HOST[:PORT]";
  * NULL: resolv.conf); 0, or -1 with a one-line *err */
 int smtp_mx_lookup(const char *domain, const char *resolver, char **host, char **err);
 
